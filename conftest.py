@@ -1,0 +1,35 @@
+"""Fixtures shared by every test: a team, a planner on it, a person on its caseload, and one not."""
+
+from __future__ import annotations
+
+import pytest
+
+from ourplan.accounts.models import Role
+from ourplan.testing.factories import (
+    PersonFactory,
+    TeamAllocationFactory,
+    TeamFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture
+def team(db):
+    return TeamFactory(hub=True)
+
+
+@pytest.fixture
+def planner(team):
+    return UserFactory(role=Role.PRACTITIONER, organisation=team.organisation, teams=[team])
+
+
+@pytest.fixture
+def person(team):
+    """A person on `team`'s caseload, so visible to `planner`."""
+    return TeamAllocationFactory(team=team).person
+
+
+@pytest.fixture
+def stranger(db):
+    """A person nobody in these fixtures has a relationship with."""
+    return PersonFactory()

@@ -1,0 +1,77 @@
+"""Signing in and out, the demo personas page, and the locked-out page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import login, logout
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from ourplan.accounts.forms import SignInForm
+from ourplan.accounts.models import User
+from ourplan.accounts.services import user_logged_in, user_logged_out
+
+
+def _next_url(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        return candidate
+    return str(settings.LOGIN_REDIRECT_URL)
+
+
+@sensitive_post_parameters("password")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(_next_url(request))
+    form = SignInForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.get_user()
+        login(request, user)
+        user_logged_in(user=user, method="password")
+        return redirect(_next_url(request))
+    return render(request, "accounts/sign_in.jinja",
+                  {"form": form, "next": _next_url(request)}, status=200)
+
+
+@require_http_methods(["GET", "POST"])
+def sign_out(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        if request.user.is_authenticated:
+            user_logged_out(user=request.user)  # type: ignore[arg-type]
+        logout(request)
+        return redirect("accounts:login")
+    return render(request, "accounts/sign_out.jinja")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def personas(request: HttpRequest) -> HttpResponse:
+    """Demo log-in: pick a seeded persona. Exists only when PERSONAS_ENABLED=1."""
+    if not settings.PERSONAS_ENABLED:
+        raise Http404
+    people = User.objects.filter(is_persona=True, is_active=True).select_related("organisation")
+    if request.method == "POST":
+        user = people.filter(username=request.POST.get("username", "")).first()
+        if user is None:
+            return render(request, "accounts/personas.jinja",
+                          {"personas": people, "error": "Select a persona from the list"},
+                          status=400)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        user_logged_in(user=user, method="persona")
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    return render(request, "accounts/personas.jinja", {"personas": people})
+
+
+def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+    """django-axes calls this once an account has had too many failed sign-ins."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "accounts/locked_out.jinja", {"minutes": minutes}, status=429)

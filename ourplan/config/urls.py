@@ -1,0 +1,19 @@
+from django.urls import include, path
+
+from ourplan.api.urls import api
+from ourplan.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accessibility", core_views.accessibility, name="accessibility"),
+    path("privacy", core_views.privacy, name="privacy"),
+    path("", include("ourplan.accounts.urls")),
+    path("people/", include("ourplan.people.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler404 = "ourplan.core.views.not_found"
+handler500 = "ourplan.core.views.server_error"
+handler403 = "ourplan.core.views.forbidden"
+handler400 = "ourplan.core.views.bad_request"

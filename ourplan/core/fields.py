@@ -1,0 +1,47 @@
+"""Model and form fields for NHS data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db import models
+
+from ourplan.core.nhs_numbers import clean_nhs_number, strip_separators, validate_nhs_number
+
+
+class NHSNumberFormField(forms.CharField):
+    """Accepts 999 000 0018, 999-000-0018 or 9990000018; cleans to the ten digits."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("label", "NHS number")
+        kwargs.setdefault("help_text", "This is a 10 digit number, like 999 123 4567")
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric", "spellcheck": "false",
+                                  "autocomplete": "off"})
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        if not value and not self.required:
+            return ""
+        return clean_nhs_number(value)
+
+
+class NHSNumberField(models.CharField):
+    """Ten digits, checked with modulus 11."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 10)
+        kwargs.setdefault("verbose_name", "NHS number")
+        super().__init__(*args, **kwargs)
+        self.validators.append(validate_nhs_number)
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        return strip_separators(value) if isinstance(value, str) else value
+
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
+        kwargs.setdefault("form_class", NHSNumberFormField)
+        kwargs.setdefault("required", not self.blank)
+        return super().formfield(**kwargs)

@@ -1,0 +1,37 @@
+"""On PostgreSQL the database itself refuses to change or delete audit rows."""
+
+from django.db import migrations
+
+CREATE = """
+CREATE OR REPLACE FUNCTION core_auditevent_refuse_change() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'The audit trail is append-only: % is not allowed on core_auditevent', TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END;
+$$ LANGUAGE plpgsql;
+
+DROP TRIGGER IF EXISTS core_auditevent_append_only ON core_auditevent;
+CREATE TRIGGER core_auditevent_append_only
+    BEFORE UPDATE OR DELETE ON core_auditevent
+    FOR EACH ROW EXECUTE FUNCTION core_auditevent_refuse_change();
+"""
+
+DROP = """
+DROP TRIGGER IF EXISTS core_auditevent_append_only ON core_auditevent;
+DROP FUNCTION IF EXISTS core_auditevent_refuse_change();
+"""
+
+
+def forwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CREATE)
+
+
+def backwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("core", "0002_initial")]
+    operations = [migrations.RunPython(forwards, backwards)]

@@ -1,0 +1,47 @@
+"""Helpers every service uses: applying validated field values and checking versions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from ourplan.core.errors import StaleVersion
+from ourplan.core.models import VersionedModel
+
+M = TypeVar("M", bound=models.Model)
+V = TypeVar("V", bound=VersionedModel)
+
+UNKNOWN_FIELD = "This field cannot be changed here"
+
+
+def apply_fields(instance: M, data: Mapping[str, Any], allowed: Iterable[str]) -> M:
+    """Set the allowed fields from `data` and validate the whole record (model rules included).
+
+    Raises ValidationError naming each bad field; nothing is written here.
+    """
+    allowed = set(allowed)
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise ValidationError({name: UNKNOWN_FIELD for name in unknown})
+    for name, value in data.items():
+        setattr(instance, name, "" if value is None and _is_text(instance, name) else value)
+    instance.full_clean()
+    return instance
+
+
+def _is_text(instance: models.Model, name: str) -> bool:
+    field = instance._meta.get_field(name)
+    return isinstance(field, models.CharField | models.TextField) and not field.null
+
+
+def check_version(instance: V, expected: int) -> None:
+    """Optimistic concurrency: refuse a change made from a stale copy of the record."""
+    if instance.version != expected:
+        raise StaleVersion()
+
+
+def bump_version(instance: V) -> None:
+    instance.version += 1

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PeopleConfig(AppConfig):
+    name = "ourplan.people"
+    label = "people"
+    verbose_name = "People, their circle and care team"
