@@ -11,7 +11,12 @@ from django.urls import reverse
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 
 from ourplan.core.forms import nhsuk_field
-from ourplan.core.presenters import format_date, format_datetime, format_nhs_number
+from ourplan.core.presenters import (
+    format_audit_action,
+    format_date,
+    format_datetime,
+    format_nhs_number,
+)
 
 
 def url(viewname: str, *args: Any, **kwargs: Any) -> str:
@@ -43,6 +48,7 @@ def environment(**options: Any) -> Environment:
             "nhs_number": format_nhs_number,
             "date": format_date,
             "datetime": format_datetime,
+            "audit_action": format_audit_action,
         }
     )
     return env

@@ -24,3 +24,25 @@ def format_datetime(value: dt.datetime | None) -> str:
     local = timezone.localtime(value)
     hour = local.hour % 12 or 12
     return f"{format_date(local.date())} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+AUDIT_ACTION_LABELS = {
+    "person.viewed": "Looked at the record",
+    "person.listed": "Saw them in a caseload list",
+    "person.created": "Added the record",
+    "person.updated": "Changed their details",
+    "person.access_refused": "Tried to open the record without access",
+    "person.allocated_to_team": "Added them to a team's caseload",
+    "personal_contact.added": "Added someone to their circle",
+    "personal_contact.updated": "Changed someone in their circle",
+    "personal_contact.removed": "Removed someone from their circle",
+    "care_team_member.added": "Added a professional to the care team",
+    "care_team_member.updated": "Changed a care team member",
+    "care_team_member.ended": "Ended a care team member's place",
+    "care_team_member.named_coordinator_set": "Set their named coordinator",
+    "audit.viewed": "Looked at this list",
+}
+
+
+def format_audit_action(action: str) -> str:
+    return AUDIT_ACTION_LABELS.get(action, action.replace("_", " ").replace(".", ": "))

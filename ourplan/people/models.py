@@ -162,6 +162,10 @@ class Person(VersionedModel):
     def known_as(self) -> str:
         return self.preferred_name or self.given_name
 
+    def information_format_labels(self) -> list[str]:
+        return [InformationFormat(f).label for f in self.information_formats
+                if f in InformationFormat.values]
+
     def age_on(self, day: dt.date) -> int:
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))

@@ -1,0 +1,34 @@
+"""Glue between services and page forms: a service's errors become messages beside the fields."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+from ourplan.core.errors import NotAllowed, NotFound, StaleVersion
+
+T = TypeVar("T")
+
+
+def call_service(form: forms.BaseForm, service: Callable[..., T], **kwargs: Any) -> T | None:
+    """Run `service`; on a field error or a stale version put the message on the form and return
+    None. Not-found and not-allowed become the 404 and 403 pages."""
+    try:
+        return service(**kwargs)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages)
+        else:
+            form.add_error(None, error.messages)
+    except StaleVersion as error:
+        form.add_error(None, error.message)
+    except NotFound as error:
+        raise Http404 from error
+    except NotAllowed as error:
+        raise PermissionDenied from error
+    return None

@@ -1,0 +1,200 @@
+"""Demo organisations, teams, personas and people, drawn from the seed stories.
+
+Every organisation, team and user is keyed by its ODS code or username, and every person by NHS
+number, so loading twice changes nothing. People, circles and care teams are added through the
+same services the pages use (so the demo has a true audit trail)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from ourplan.accounts.models import HubModel, Organisation, OrganisationKind, Role, Team, TeamKind, User
+from ourplan.people import services
+from ourplan.people.models import Person
+
+ORGANISATIONS = [
+    ("QRV", "NHS Riverside Integrated Care Board", OrganisationKind.ICB, None),
+    ("RVLA1", "Riverside Borough Council", OrganisationKind.LOCAL_AUTHORITY, None),
+    ("RVT", "Riverside Community Health NHS Trust", OrganisationKind.NHS_PROVIDER, "QRV"),
+    ("Y99001", "Brookside Surgery", OrganisationKind.GP_PRACTICE, "QRV"),
+    ("VC001", "Riverside Carers and Independent Support", OrganisationKind.VCSE, None),
+]
+
+TEAMS = [
+    # (name, organisation ODS code, kind, hub model)
+    ("Riverside Integrated Care Hub", "QRV", TeamKind.MDT_HUB, HubModel.VIRTUAL),
+    ("Personal Health Budgets Team", "QRV", TeamKind.PHB, ""),
+    ("Risk Enablement Panel", "QRV", TeamKind.PANEL, ""),
+    ("Adult Social Care North", "RVLA1", TeamKind.SERVICE, ""),
+]
+
+HUB, PHB, PANEL, SOCIAL_CARE = (t[0] for t in TEAMS)
+
+# (username, first, last, role, organisation, teams, job title, summary)
+PERSONAS = [
+    ("priya.shah", "Priya", "Shah", Role.PRACTITIONER, "RVT", [HUB], "District nurse",
+     "Visits Cecilia at home; on the hub"),
+    ("sam.okafor", "Sam", "Okafor", Role.NAMED_COORDINATOR, "RVLA1", [HUB, SOCIAL_CARE],
+     "Social worker", "Cecilia's named coordinator"),
+    ("jo.bennett", "Jo", "Bennett", Role.CARE_COORDINATOR, "QRV", [PHB],
+     "PHB care coordinator", "Coordinates Mark's personal health budget"),
+    ("alex.morgan", "Alex", "Morgan", Role.BROKER, "VC001", [PHB],
+     "Independent support broker", "Helps people employ personal assistants"),
+    ("helen.price", "Helen", "Price", Role.TEAM_MANAGER, "QRV", [HUB, PHB],
+     "Hub team manager", "Manages the integrated care hub"),
+    ("david.clarke", "David", "Clarke", Role.COMMISSIONER, "QRV", [PHB],
+     "PHB commissioner", "Signs off plans and budgets for the ICB"),
+    ("ruth.evans", "Ruth", "Evans", Role.PANEL_MEMBER, "QRV", [PANEL],
+     "Risk enablement panel member", "Hears hard decisions at panel"),
+    ("tom.hughes", "Tom", "Hughes", Role.ADMINISTRATOR, "QRV", [],
+     "Information governance administrator", "Sees who looked at records"),
+]
+
+DEMO_PASSWORD = "ourplan-demo-password"  # noqa: S105 - demo data only, documented in the README
+
+PEOPLE: list[dict[str, Any]] = [
+    {
+        "team": HUB, "by": "sam.okafor",
+        "person": {
+            "nhs_number": "9990000018", "given_name": "Cecilia", "family_name": "Adeyemi",
+            "preferred_name": "Cece", "date_of_birth": dt.date(1956, 4, 12), "sex": "female",
+            "address_line_1": "14 Willow Walk", "town": "Riverside", "postcode": "RV1 2AB",
+            "phone": "01632 960 001", "first_language": "English",
+            "information_formats": ["large_print"], "marital_status": "married",
+            "communication_needs": (
+                "Since my stroke I get tired in long conversations. Short visits, one thing at "
+                "a time, and large print letters help."
+            ),
+        },
+        "circle": [
+            {"name": "Bernard Adeyemi", "relationship": "Husband (married 36 years)",
+             "contact_types": ["carer", "next_of_kin", "emergency_contact"],
+             "phone": "01632 960 002"},
+            {"name": "Grace Adeyemi", "relationship": "Daughter",
+             "contact_types": ["emergency_contact"], "phone": "07700 900 123",
+             "notes": "Lives two hours away; hard to visit often"},
+            {"name": "Daniel Adeyemi", "relationship": "Son", "contact_types": []},
+            {"name": "Florence Okoro", "relationship": "Sister",
+             "contact_types": [], "notes": "They call each other every week"},
+        ],
+        "care_team": [
+            {"user": "sam.okafor", "role": "Social worker", "team": HUB,
+             "is_named_coordinator": True},
+            {"user": "priya.shah", "role": "District nurse", "team": HUB},
+            {"name": "Dr Amina Yusuf", "role": "GP", "organisation": "Y99001"},
+            {"name": "Stoma care service", "role": "Specialist nurse", "organisation": "RVT"},
+        ],
+    },
+    {
+        "team": PHB, "by": "jo.bennett",
+        "person": {
+            "nhs_number": "9990000026", "given_name": "Mark", "family_name": "Ellison",
+            "date_of_birth": dt.date(1998, 9, 3), "sex": "male",
+            "address_line_1": "2 Station Road", "town": "Riverside", "postcode": "RV3 7QT",
+            "first_language": "English", "information_formats": ["easy_read"],
+            "communication_needs": (
+                "I use some words and lots of signs. My mum and my PAs know what I mean."
+            ),
+        },
+        "circle": [
+            {"name": "Linda Ellison", "relationship": "Mum",
+             "contact_types": ["carer", "next_of_kin", "representative", "nominee"],
+             "representative_basis": "court_deputy", "phone": "07700 900 456"},
+            {"name": "Chris Ellison", "relationship": "Brother",
+             "contact_types": ["emergency_contact"]},
+        ],
+        "care_team": [
+            {"user": "jo.bennett", "role": "PHB care coordinator", "team": PHB,
+             "is_named_coordinator": True},
+            {"user": "alex.morgan", "role": "Independent support broker"},
+            {"name": "Dr Amina Yusuf", "role": "GP", "organisation": "Y99001"},
+        ],
+    },
+    {
+        "team": HUB, "by": "priya.shah",
+        "person": {
+            "nhs_number": "9990000034", "given_name": "Gwen", "family_name": "Roberts",
+            "date_of_birth": dt.date(1941, 1, 30), "sex": "female",
+            "address_line_1": "Flat 3, Mill Court", "town": "Riverside", "postcode": "RV2 5DD",
+            "first_language": "Welsh", "information_formats": ["telephone"],
+            "communication_needs": "Prefers a phone call to a letter.",
+        },
+        "circle": [
+            {"name": "Megan Roberts", "relationship": "Granddaughter (aged 16)",
+             "contact_types": ["young_carer"]},
+        ],
+        "care_team": [{"user": "priya.shah", "role": "District nurse", "team": HUB}],
+    },
+    {
+        "team": SOCIAL_CARE, "by": "sam.okafor",
+        "person": {
+            "nhs_number": "9990000042", "given_name": "Harold", "family_name": "Jenkins",
+            "date_of_birth": dt.date(1950, 11, 2), "sex": "male",
+            "address_line_1": "9 Canal Street", "town": "Riverside", "postcode": "RV4 1HE",
+            "first_language": "English",
+        },
+        "circle": [
+            {"name": "Riverside Advocacy", "relationship": "Independent advocate",
+             "contact_types": ["advocate"]},
+        ],
+        "care_team": [],
+    },
+]
+
+
+@transaction.atomic
+def load_demo() -> dict[str, int]:
+    """Create whatever of the demo is missing. Returns how many of each were added."""
+    added = {"organisations": 0, "teams": 0, "personas": 0, "people": 0}
+    orgs: dict[str, Organisation] = {}
+    for code, name, kind, parent in ORGANISATIONS:
+        org, created = Organisation.objects.get_or_create(
+            ods_code=code, defaults={"name": name, "kind": kind,
+                                     "parent": orgs.get(parent) if parent else None},
+        )
+        orgs[code] = org
+        added["organisations"] += created
+    teams: dict[str, Team] = {}
+    for name, code, kind, hub_model in TEAMS:
+        team, created = Team.objects.get_or_create(
+            name=name, organisation=orgs[code], defaults={"kind": kind, "hub_model": hub_model}
+        )
+        teams[name] = team
+        added["teams"] += created
+    users: dict[str, User] = {}
+    for username, first, last, role, code, team_names, title, summary in PERSONAS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"first_name": first, "last_name": last, "role": role,
+                      "organisation": orgs[code], "job_title": title, "is_persona": True,
+                      "persona_summary": summary, "email": f"{username}@riverside.example"},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            user.teams.set([teams[t] for t in team_names])
+        users[username] = user
+        added["personas"] += created
+
+    for story in PEOPLE:
+        if Person.objects.filter(nhs_number=story["person"]["nhs_number"]).exists():
+            continue
+        actor = users[story["by"]]
+        data = {"gp_practice": orgs["Y99001"], **story["person"]}
+        person = services.person_create(actor=actor, data=data, team=teams[story["team"]])
+        for contact in story["circle"]:
+            services.personal_contact_add(actor=actor, person=person, data=contact)
+        for member in story["care_team"]:
+            fields = dict(member)
+            if "user" in fields:
+                fields["user"] = users[fields["user"]]
+            if "team" in fields:
+                fields["team"] = teams[fields["team"]]
+            if "organisation" in fields:
+                fields["organisation"] = orgs[fields["organisation"]]
+            services.care_team_member_add(actor=actor, person=person, data=fields)
+        added["people"] += 1
+    return added
