@@ -1,0 +1,82 @@
+# Ourplan. `make run` serves the demo; `make test` runs every check and test.
+# Both work on a fresh clone with only Python 3.11, Node.js and apt on the machine.
+
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help run test test-postgres check lint typecheck migrations-check pytest \
+        browser-deps install demo bench clean
+
+help:
+	@echo "make run            set up everything and serve the demo on http://$(HOST):$(PORT)"
+	@echo "make test           install test tools (Chromium included), run checks and every test"
+	@echo "make test-postgres  run the test suite against PostgreSQL ($(POSTGRES_URL))"
+	@echo "make lint / typecheck / migrations-check   the individual checks"
+	@echo "make bench          query-count and timing benchmarks"
+
+# --- installation --------------------------------------------------------------------------
+
+$(BIN)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: $(BIN)/.installed node_modules/.installed
+
+# Debian's Chromium for the real-browser tests (Playwright drives it; it never downloads one).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "Installing Chromium from Debian's packages"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-liberation; \
+	fi
+
+# --- the demo --------------------------------------------------------------------------------
+
+demo: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+
+run: demo
+	@echo "Ourplan demo: http://$(HOST):$(PORT)/personas/ (sign in as any persona)"
+	PERSONAS_ENABLED=1 DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# --- checks and tests ------------------------------------------------------------------------
+
+lint: install
+	$(BIN)/ruff check .
+
+typecheck: install
+	$(BIN)/mypy ourplan
+
+migrations-check: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+check: lint typecheck migrations-check
+	$(BIN)/python manage.py check
+
+pytest: install browser-deps
+	$(BIN)/pytest -p no:cacheprovider
+
+test: check pytest
+
+test-postgres: install browser-deps
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/python manage.py makemigrations --check --dry-run
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -p no:cacheprovider
+
+bench: install
+	$(BIN)/python -m ourplan.bench
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3 .pytest_cache .mypy_cache .ruff_cache
