@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -112,7 +112,6 @@ class User(AbstractUser):
     is_persona = models.BooleanField(default=False)
     persona_summary = models.CharField(max_length=300, blank=True)
 
-    objects = UserManager()
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]

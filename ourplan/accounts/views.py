@@ -46,7 +46,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 def sign_out(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if request.user.is_authenticated:
-            user_logged_out(user=request.user)  # type: ignore[arg-type]
+            user_logged_out(user=request.user)
         logout(request)
         return redirect("accounts:login")
     return render(request, "accounts/sign_out.jinja")
@@ -71,7 +71,9 @@ def personas(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/personas.jinja", {"personas": people})
 
 
-def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     """django-axes calls this once an account has had too many failed sign-ins."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "accounts/locked_out.jinja", {"minutes": minutes}, status=429)

@@ -29,7 +29,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if env_flag("PRODUCTION"):
         raise ImproperlyConfigured("SECRET_KEY must be set when PRODUCTION=1")
-    SECRET_KEY = "insecure-development-key-never-used-in-production"  # noqa: S105
+    SECRET_KEY = "insecure-development-key-never-used-in-production"
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o
@@ -77,7 +77,7 @@ TEMPLATES = [
         "OPTIONS": {"environment": "ourplan.config.jinja2.environment"},
     },
     {
-        # Django's own templates (used by nothing user-facing; kept for error pages of contrib apps).
+        # Django's own templates: nothing user-facing; kept for contrib apps.
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
         "APP_DIRS": True,
@@ -123,7 +123,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # django-axes: lock an account out after five failed attempts for fifteen minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
-# Lock the account after repeated failures, and the address too (so rotating usernames does not help).
+# Lock the account after repeated failures, and the address too.
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ourplan.accounts.views.locked_out"

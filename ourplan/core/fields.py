@@ -41,7 +41,7 @@ class NHSNumberField(models.CharField):
         value = super().to_python(value)
         return strip_separators(value) if isinstance(value, str) else value
 
-    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
+    def formfield(self, **kwargs: Any) -> Any:
         kwargs.setdefault("form_class", NHSNumberFormField)
         kwargs.setdefault("required", not self.blank)
         return super().formfield(**kwargs)

@@ -24,7 +24,7 @@ class NHSDateWidget(forms.MultiWidget):
     template_name = ""  # rendered by the nhsuk dateInput macro, never by Django
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        widgets = {
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
             "day": forms.TextInput(attrs={"inputmode": "numeric"}),
             "month": forms.TextInput(attrs={"inputmode": "numeric"}),
             "year": forms.TextInput(attrs={"inputmode": "numeric"}),
@@ -71,7 +71,7 @@ class NHSDateField(forms.MultiValueField):
     def clean(self, value: Any) -> Any:
         # Our own messages for empty and partial dates, not MultiValueField's generic ones.
         if not isinstance(value, list | tuple):
-            value = self.widget.decompress(value)
+            value = NHSDateWidget().decompress(value)
         result = self.compress(list(value))
         self.validate(result)
         self.run_validators(result)
@@ -87,7 +87,7 @@ class NHSForm(forms.Form):
         return error_summary(self)
 
 
-class NHSModelForm(forms.ModelForm):  # type: ignore[type-arg]
+class NHSModelForm(forms.ModelForm):
     label_suffix = ""
 
     def error_summary(self) -> list[dict[str, str]]:

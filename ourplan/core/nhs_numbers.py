@@ -1,4 +1,5 @@
-"""NHS number rules: modulus 11 through the `nhs-number` package, with errors a person can act on."""
+"""NHS number rules: modulus 11 through the `nhs-number` package, with errors people can act on.
+"""
 
 from __future__ import annotations
 

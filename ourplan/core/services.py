@@ -25,7 +25,7 @@ def apply_fields(instance: M, data: Mapping[str, Any], allowed: Iterable[str]) -
     allowed = set(allowed)
     unknown = sorted(set(data) - allowed)
     if unknown:
-        raise ValidationError({name: UNKNOWN_FIELD for name in unknown})
+        raise ValidationError(dict.fromkeys(unknown, UNKNOWN_FIELD))
     for name, value in data.items():
         setattr(instance, name, "" if value is None and _is_text(instance, name) else value)
     instance.full_clean()

@@ -11,7 +11,15 @@ from typing import Any
 
 from django.db import transaction
 
-from ourplan.accounts.models import HubModel, Organisation, OrganisationKind, Role, Team, TeamKind, User
+from ourplan.accounts.models import (
+    HubModel,
+    Organisation,
+    OrganisationKind,
+    Role,
+    Team,
+    TeamKind,
+    User,
+)
 from ourplan.people import services
 from ourplan.people.models import Person
 
@@ -53,7 +61,7 @@ PERSONAS = [
      "Information governance administrator", "Sees who looked at records"),
 ]
 
-DEMO_PASSWORD = "ourplan-demo-password"  # noqa: S105 - demo data only, documented in the README
+DEMO_PASSWORD = "ourplan-demo-password"
 
 PEOPLE: list[dict[str, Any]] = [
     {
@@ -150,9 +158,9 @@ def load_demo() -> dict[str, int]:
     """Create whatever of the demo is missing. Returns how many of each were added."""
     added = {"organisations": 0, "teams": 0, "personas": 0, "people": 0}
     orgs: dict[str, Organisation] = {}
-    for code, name, kind, parent in ORGANISATIONS:
+    for code, name, org_kind, parent in ORGANISATIONS:
         org, created = Organisation.objects.get_or_create(
-            ods_code=code, defaults={"name": name, "kind": kind,
+            ods_code=code, defaults={"name": name, "kind": org_kind,
                                      "parent": orgs.get(parent) if parent else None},
         )
         orgs[code] = org

@@ -1,4 +1,6 @@
-"""Coded values for a person's record (NHS Data Dictionary and the Accessible Information Standard)."""
+"""Coded values for a person's record.
+
+From the NHS Data Dictionary and the Accessible Information Standard."""
 
 from django.db import models
 

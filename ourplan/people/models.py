@@ -85,7 +85,7 @@ validate_contact_types = ChoiceListValidator("ourplan.people.choices.ContactType
 
 
 class Person(VersionedModel):
-    """Someone with a plan (or who may have one). Their NHS number is their identity across services."""
+    """Someone with a plan, or who may have one. Their NHS number identifies them everywhere."""
 
     nhs_number = NHSNumberField(
         unique=True, error_messages={"unique": NHS_NUMBER_TAKEN}
@@ -188,7 +188,8 @@ def _format_postcode(value: str) -> str:
 
 
 class PersonalContact(VersionedModel):
-    """Someone in the person's circle: family, friends, carers, advocate, representative, nominee."""
+    """Someone in the person's circle: family, friends, carers, advocate, representative,
+    nominee."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="personal_contacts")
     name = models.CharField("Full name", max_length=200)
@@ -214,9 +215,7 @@ class PersonalContact(VersionedModel):
     # Contacts are never deleted; removing one keeps the record for the history.
     removed_at = models.DateTimeField(null=True, blank=True)
 
-    objects: ClassVar[PersonDataQuerySet[PersonalContact]] = (  # type: ignore[assignment]
-        PersonDataQuerySet.as_manager()
-    )
+    objects = PersonDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -262,9 +261,7 @@ class CareTeamMember(VersionedModel):
     end_date = models.DateField("End date", null=True, blank=True)
     is_named_coordinator = models.BooleanField("Named coordinator", default=False)
 
-    objects: ClassVar[PersonDataQuerySet[CareTeamMember]] = (  # type: ignore[assignment]
-        PersonDataQuerySet.as_manager()
-    )
+    objects = PersonDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["-is_named_coordinator", "start_date"]
@@ -307,9 +304,7 @@ class TeamAllocation(BaseModel):
     start_date = models.DateField(default=timezone.localdate)
     end_date = models.DateField(null=True, blank=True)
 
-    objects: ClassVar[PersonDataQuerySet[TeamAllocation]] = (  # type: ignore[assignment]
-        PersonDataQuerySet.as_manager()
-    )
+    objects = PersonDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["start_date"]

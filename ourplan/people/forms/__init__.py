@@ -130,7 +130,8 @@ class CareTeamMemberForm(NHSModelForm):
     class Meta:
         model = CareTeamMember
         fields = CARE_TEAM_FIELDS
-        labels = {"user": "Member of staff", "is_named_coordinator": "This is their named coordinator"}
+        labels = {"user": "Member of staff",
+                  "is_named_coordinator": "This is their named coordinator"}
         error_messages = {"role": {"required": ROLE_REQUIRED}}
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
