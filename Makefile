@@ -76,7 +76,7 @@ test-postgres: install browser-deps
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -p no:cacheprovider
 
 bench: install
-	$(BIN)/python -m ourplan.bench
+	$(BIN)/python -W ignore::UserWarning -m ourplan.bench
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3 .pytest_cache .mypy_cache .ruff_cache

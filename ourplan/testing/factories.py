@@ -34,6 +34,18 @@ def valid_nhs_number(n: int) -> str:
         base += 1
 
 
+def valid_nhs_numbers(start: int, count: int) -> list[str]:
+    """`count` distinct valid NHS numbers in the test range, from the `start`-th on."""
+    numbers: list[str] = []
+    n = start
+    while len(numbers) < count:
+        value = valid_nhs_number(n)
+        if not numbers or value != numbers[-1]:
+            numbers.append(value)
+        n = int(value[:9]) - 999_000_000 + 1
+    return numbers
+
+
 class _NhsNumbers:
     """Unique valid test NHS numbers, skipping those the demo data uses."""
 

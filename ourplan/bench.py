@@ -1,0 +1,92 @@
+"""Benchmarks: query counts and timings of the busiest pages as the data grows.
+
+Run with `make bench`. Uses a throw-away SQLite database (or the one DATABASE_URL names, which it
+migrates and fills: never point it at real data). Reports; it does not fail on times.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from typing import Any
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ourplan.config.settings")
+    os.environ.setdefault("DATABASE_URL", "sqlite:///:memory:")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    import django
+
+    django.setup()
+
+
+def _measure(client: Any, url: str, repeats: int = 15) -> tuple[int, float, float]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    connection.queries_log.clear()  # the log is a bounded deque: start it empty
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    queries = len(ctx.captured_queries)  # read now: the next request clears the log
+    assert response.status_code == 200, (url, response.status_code)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+    return queries, statistics.median(times), max(times)
+
+
+def main() -> int:
+    _setup()
+    from django.core.management import call_command
+    from django.test import Client
+
+    from ourplan.accounts.models import Role
+    from ourplan.people.models import CareTeamMember, Person, PersonalContact, TeamAllocation
+    from ourplan.testing.factories import TeamFactory, UserFactory, valid_nhs_numbers
+
+    call_command("migrate", verbosity=0, interactive=False)
+    team = TeamFactory(hub=True)
+    user = UserFactory(role=Role.PRACTITIONER, organisation=team.organisation, teams=[team])
+    client = Client()
+    client.force_login(user)
+
+    print(f"{'people':>7} {'page':<24} {'queries':>7} {'median ms':>10} {'max ms':>8}")
+    made = 0
+    numbers = valid_nhs_numbers(100_000, 2000)
+    for size in (50, 500, 2000):
+        people = [
+            Person(nhs_number=numbers[i], given_name=f"Given{i}",
+                   family_name=f"Family{i:05d}", date_of_birth="1950-01-01", sex="female")
+            for i in range(made, size)
+        ]
+        Person.objects.bulk_create(people)
+        TeamAllocation.objects.bulk_create(
+            [TeamAllocation(person=p, team=team, start_date="2020-01-01") for p in people]
+        )
+        PersonalContact.objects.bulk_create(
+            [PersonalContact(person=p, name="Contact", relationship="Friend") for p in people]
+        )
+        CareTeamMember.objects.bulk_create(
+            [CareTeamMember(person=p, name="Dr Example", role="GP", start_date="2020-01-01")
+             for p in people]
+        )
+        made = size
+        sample = Person.objects.order_by("family_name").first()
+        assert sample is not None
+        for label, url in (
+            ("caseload", "/people/"),
+            ("caseload search", "/people/?q=Family00042"),
+            ("caseload last page", f"/people/?page={(size + 19) // 20}"),
+            ("person page", f"/people/{sample.pk}/"),
+        ):
+            queries, median, worst = _measure(client, url)
+            print(f"{size:>7} {label:<24} {queries:>7} {median:>10.1f} {worst:>8.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
