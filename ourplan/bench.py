@@ -49,8 +49,8 @@ def main() -> int:
     from ourplan.testing.factories import TeamFactory, UserFactory, valid_nhs_numbers
 
     call_command("migrate", verbosity=0, interactive=False)
-    team = TeamFactory(hub=True)
-    user = UserFactory(role=Role.PRACTITIONER, organisation=team.organisation, teams=[team])
+    team = TeamFactory.create(hub=True)
+    user = UserFactory.create(role=Role.PRACTITIONER, organisation=team.organisation, teams=[team])
     client = Client()
     client.force_login(user)
 
