@@ -5,9 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core import validators
 from django.db import models
 
-from ourplan.core.nhs_numbers import clean_nhs_number, strip_separators, validate_nhs_number
+from ourplan.core.nhs_numbers import (
+    clean_nhs_number,
+    format_nhs_number,
+    strip_separators,
+    validate_nhs_number,
+)
 
 
 class NHSNumberFormField(forms.CharField):
@@ -20,6 +26,12 @@ class NHSNumberFormField(forms.CharField):
         super().__init__(**kwargs)
         self.widget.attrs.update({"inputmode": "numeric", "spellcheck": "false",
                                   "autocomplete": "off"})
+
+    def prepare_value(self, value: Any) -> Any:
+        # A stored number is shown as 999 000 0018; what someone typed is shown as typed.
+        if isinstance(value, str) and value.isdigit() and len(value) == 10:
+            return format_nhs_number(value)
+        return value
 
     def clean(self, value: Any) -> str:
         value = super().clean(value)
@@ -35,6 +47,10 @@ class NHSNumberField(models.CharField):
         kwargs.setdefault("max_length", 10)
         kwargs.setdefault("verbose_name", "NHS number")
         super().__init__(*args, **kwargs)
+        # Our validator says "too long" in plain words; Django's length message would repeat it.
+        self.validators[:] = [
+            v for v in self.validators if not isinstance(v, validators.MaxLengthValidator)
+        ]
         self.validators.append(validate_nhs_number)
 
     def to_python(self, value: Any) -> Any:
@@ -44,4 +60,10 @@ class NHSNumberField(models.CharField):
     def formfield(self, **kwargs: Any) -> Any:
         kwargs.setdefault("form_class", NHSNumberFormField)
         kwargs.setdefault("required", not self.blank)
-        return super().formfield(**kwargs)
+        field = super().formfield(**kwargs)
+        # People type spaces and dashes: the form takes up to 20 characters, stores 10 digits.
+        field.max_length = 20
+        field.validators[:] = [v for v in field.validators
+                               if not isinstance(v, validators.MaxLengthValidator)]
+        field.widget.attrs["maxlength"] = "20"
+        return field
