@@ -61,6 +61,7 @@ class NHSNumberField(models.CharField):
         kwargs.setdefault("form_class", NHSNumberFormField)
         kwargs.setdefault("required", not self.blank)
         field = super().formfield(**kwargs)
+        assert isinstance(field, forms.CharField)
         # People type spaces and dashes: the form takes up to 20 characters, stores 10 digits.
         field.max_length = 20
         field.validators[:] = [v for v in field.validators
