@@ -5,8 +5,9 @@ from django.db import migrations
 CREATE = """
 CREATE OR REPLACE FUNCTION core_auditevent_refuse_change() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'The audit trail is append-only: % is not allowed on core_auditevent', TG_OP
-        USING ERRCODE = 'insufficient_privilege';
+    RAISE EXCEPTION USING
+        MESSAGE = 'The audit trail is append-only: ' || TG_OP || ' is not allowed',
+        ERRCODE = 'insufficient_privilege';
 END;
 $$ LANGUAGE plpgsql;
 
