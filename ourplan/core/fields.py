@@ -9,6 +9,7 @@ from django.core import validators
 from django.db import models
 
 from ourplan.core.nhs_numbers import (
+    NHS_NUMBER_REQUIRED,
     clean_nhs_number,
     format_nhs_number,
     strip_separators,
@@ -24,6 +25,7 @@ class NHSNumberFormField(forms.CharField):
         kwargs.setdefault("label", "NHS number")
         kwargs.setdefault("help_text", "This is a 10 digit number, like 999 123 4567")
         super().__init__(**kwargs)
+        self.error_messages["required"] = NHS_NUMBER_REQUIRED
         self.widget.attrs.update({"inputmode": "numeric", "spellcheck": "false",
                                   "autocomplete": "off"})
 

@@ -17,10 +17,15 @@ V = TypeVar("V", bound=VersionedModel)
 UNKNOWN_FIELD = "This field cannot be changed here"
 
 
-def apply_fields(instance: M, data: Mapping[str, Any], allowed: Iterable[str]) -> M:
+def apply_fields(
+    instance: M, data: Mapping[str, Any], allowed: Iterable[str], *,
+    validate_constraints: bool = True,
+) -> M:
     """Set the allowed fields from `data` and validate the whole record (model rules included).
 
-    Raises ValidationError naming each bad field; nothing is written here.
+    Raises ValidationError naming each bad field; nothing is written here. A service that makes
+    a constraint hold itself (moving the named coordinator, say) passes
+    `validate_constraints=False`; the database still enforces it on save.
     """
     allowed = set(allowed)
     unknown = sorted(set(data) - allowed)
@@ -28,7 +33,7 @@ def apply_fields(instance: M, data: Mapping[str, Any], allowed: Iterable[str]) -
         raise ValidationError(dict.fromkeys(unknown, UNKNOWN_FIELD))
     for name, value in data.items():
         setattr(instance, name, "" if value is None and _is_text(instance, name) else value)
-    instance.full_clean()
+    instance.full_clean(validate_constraints=validate_constraints)
     return instance
 
 

@@ -121,7 +121,7 @@ class Person(VersionedModel):
     address_line_1 = models.CharField("Address line 1", max_length=200, blank=True)
     address_line_2 = models.CharField("Address line 2", max_length=200, blank=True)
     town = models.CharField("Town or city", max_length=100, blank=True)
-    postcode = models.CharField(max_length=10, blank=True, validators=[postcode_validator])
+    postcode = models.CharField(max_length=16, blank=True, validators=[postcode_validator])
     phone = models.CharField("Phone number", max_length=20, blank=True,
                              validators=[phone_validator])
     mobile = models.CharField("Mobile number", max_length=20, blank=True,

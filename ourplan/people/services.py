@@ -183,7 +183,9 @@ def care_team_member_add(
 ) -> CareTeamMember:
     _require(actor, "people.change_care_team", person)
     person = _locked_person(actor, person)
-    member = apply_fields(CareTeamMember(person=person), data, CARE_TEAM_FIELDS)
+    # The one-named-coordinator rule is kept by moving the flag below, not by refusing.
+    member = apply_fields(CareTeamMember(person=person), data, CARE_TEAM_FIELDS,
+                          validate_constraints=False)
     if member.user_id and member.user and not member.user.is_active:
         raise ValidationError({"user": STAFF_NOT_IN_ORGANISATION})
     if member.is_named_coordinator:
@@ -206,7 +208,7 @@ def care_team_member_update(
         raise NotFound()
     check_version(locked, version)
     before = snapshot(locked, CARE_TEAM_FIELDS)
-    apply_fields(locked, data, CARE_TEAM_FIELDS)
+    apply_fields(locked, data, CARE_TEAM_FIELDS, validate_constraints=False)
     changes = diff(before, snapshot(locked, CARE_TEAM_FIELDS))
     if changes:
         if locked.is_named_coordinator:

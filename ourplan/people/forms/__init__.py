@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 
 from ourplan.accounts.models import Organisation, OrganisationKind, Team, User
-from ourplan.core.forms import NHSDateField, NHSModelForm
+from ourplan.core.forms import NHSDateField, NHSForm, NHSModelForm
 from ourplan.people.choices import ContactType, InformationFormat, RepresentativeBasis
 from ourplan.people.models import CareTeamMember, Person, PersonalContact
 from ourplan.people.services import CARE_TEAM_FIELDS, CONTACT_FIELDS, PERSON_FIELDS
@@ -118,7 +118,7 @@ class PersonalContactEditForm(PersonalContactForm):
     version = VersionField()
 
 
-class RemoveForm(forms.Form):
+class RemoveForm(NHSForm):
     version = VersionField()
 
 
