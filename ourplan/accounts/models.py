@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import uuid
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -102,6 +103,8 @@ class User(AbstractUser):
     """A member of staff. Their role says what they may do; their teams and care-team places say
     whose records they may see (see ourplan.people.querysets)."""
 
+    # UUIDs like every other record: ids in URLs and the API reveal nothing.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.PRACTITIONER)
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
