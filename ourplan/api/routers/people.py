@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from ourplan.accounts.models import Organisation, OrganisationKind, Team, User
 from ourplan.api import presenters
@@ -104,7 +104,7 @@ def people_create(request: HttpRequest, payload: PersonCreate) -> Any:
     team = _resolve(Team.objects.all(), payload.team, "team", TEAM_UNKNOWN)
     person = services.person_create(actor=_user(request), data=_person_data(data),
                                     team=team)  # type: ignore[arg-type]
-    return 201, presenters.person_detail(person)
+    return Status(201, presenters.person_detail(person))
 
 
 @router.get("/people/{person_id}", response={200: PersonOut, **ERRORS})
@@ -135,7 +135,7 @@ def contacts_add(request: HttpRequest, person_id: str, payload: ContactFields) -
                                   purpose="add_contact")
     contact = services.personal_contact_add(actor=_user(request), person=person,
                                             data=_plain(payload.model_dump()))
-    return 201, presenters.contact(contact)
+    return Status(201, presenters.contact(contact))
 
 
 @router.patch("/people/{person_id}/contacts/{contact_id}", response={200: ContactOut, **ERRORS})
@@ -158,7 +158,7 @@ def contacts_remove(request: HttpRequest, person_id: str, contact_id: str,
     person = selectors.person_get(user=user, person_id=person_id, purpose="remove_contact")
     contact = selectors.personal_contact_get(user=user, person=person, contact_id=contact_id)
     services.personal_contact_remove(actor=user, contact=contact, version=version)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/people/{person_id}/care-team", response={200: list[CareTeamMemberOut], **ERRORS})
@@ -173,7 +173,7 @@ def care_team_add(request: HttpRequest, person_id: str, payload: CareTeamFields)
                                   purpose="add_care_team_member")
     member = services.care_team_member_add(actor=_user(request), person=person,
                                            data=_care_team_data(payload.model_dump()))
-    return 201, presenters.care_team_member(member)
+    return Status(201, presenters.care_team_member(member))
 
 
 @router.patch("/people/{person_id}/care-team/{member_id}",
