@@ -1,0 +1,216 @@
+"""Journeys people make, in a real browser, with axe-core on every page visited."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from ourplan.demo.data import DEMO_PASSWORD
+from ourplan.people.models import Person
+from tests.browser.axe import check_accessibility
+
+
+def sign_in_as_persona(page: Page, name: str) -> None:
+    page.goto("/personas/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in as a demo persona")
+    check_accessibility(page)
+    page.get_by_role("button", name=f"Sign in as {name}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your caseload")
+
+
+def sign_in_with_password(page: Page, username: str, password: str) -> None:
+    page.goto("/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_a_named_coordinator_adds_someone_to_cecilias_circle(page: Page):
+    sign_in_as_persona(page, "Sam Okafor")
+    check_accessibility(page)
+
+    page.get_by_label("Search by name or NHS number").fill("Cecilia")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("link", name="Cecilia Adeyemi")).to_be_visible()
+    check_accessibility(page)
+
+    page.get_by_role("link", name="Cecilia Adeyemi").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Cecilia Adeyemi")
+    expect(page.get_by_text("999 000 0018").first).to_be_visible()
+    check_accessibility(page)
+
+    page.get_by_role("button", name="Add someone to their circle").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add someone to Cece's circle")
+    check_accessibility(page)
+
+    page.get_by_label("Full name").fill("Ruth Adeyemi")
+    page.get_by_label("Relationship to the person").fill("Niece")
+    page.get_by_label("Carer", exact=True).check()
+    page.get_by_label("NHS number (optional)").fill("999 000 0019")
+    page.get_by_role("button", name="Save").click()
+
+    summary = page.locator(".nhsuk-error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("There is a problem")
+    expect(page.locator("#id_nhs_number-error")).to_contain_text("This is not a valid NHS number")
+    expect(page).to_have_title(re.compile("^Error: "))
+    check_accessibility(page)
+
+    summary.get_by_role("link", name=re.compile("not a valid NHS number")).click()
+    expect(page.locator("#id_nhs_number")).to_be_focused()
+    expect(page.locator("#id_nhs_number")).to_have_value("999 000 0019")
+
+    page.locator("#id_nhs_number").fill("999 000 0026")
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Cecilia Adeyemi")
+    expect(page.get_by_text("Ruth Adeyemi has been added to the circle")).to_be_visible()
+    expect(page.get_by_role("heading", name="Ruth Adeyemi")).to_be_visible()
+    check_accessibility(page)
+    cecilia = Person.objects.get(nhs_number="9990000018")
+    assert cecilia.personal_contacts.filter(name="Ruth Adeyemi",
+                                            nhs_number="9990000026").exists()
+
+
+def test_searching_by_nhs_number_finds_cecilia(page: Page):
+    sign_in_as_persona(page, "Priya Shah")
+
+    page.get_by_label("Search by name or NHS number").fill("999 000 0018")
+    page.get_by_role("button", name="Search").click()
+
+    expect(page.get_by_role("link", name="Cecilia Adeyemi")).to_be_visible()
+    expect(page.get_by_role("link", name="Mark Ellison")).to_have_count(0)
+    check_accessibility(page)
+
+
+def test_password_sign_in_with_a_wrong_then_right_password(page: Page):
+    sign_in_with_password(page, "priya.shah", "wrong password")
+
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text(
+        "Enter a correct username and password")
+    check_accessibility(page)
+
+    sign_in_with_password(page, "priya.shah", DEMO_PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your caseload")
+
+
+def test_five_wrong_passwords_lock_the_account(page: Page):
+    for _ in range(5):
+        sign_in_with_password(page, "jo.bennett", "not it")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your account is locked")
+    check_accessibility(page)
+    sign_in_with_password(page, "jo.bennett", DEMO_PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your account is locked")
+
+
+def test_sign_in_works_with_the_keyboard_alone(page: Page):
+    page.goto("/sign-in/")
+    check_accessibility(page)
+
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile("#maincontent$"))
+
+    page.locator("#id_username").focus()
+    page.keyboard.type("helen.price")
+    page.keyboard.press("Tab")
+    expect(page.locator("#id_password")).to_be_focused()
+    page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your caseload")
+
+
+def test_pages_fit_a_phone_screen(phone_page: Page):
+    sign_in_as_persona(phone_page, "Sam Okafor")
+    for path in ["/people/", None]:
+        if path:
+            phone_page.goto(path)
+        else:
+            phone_page.goto("/people/")
+            phone_page.get_by_role("link", name="Cecilia Adeyemi").click()
+            expect(phone_page.get_by_role("heading", level=1)).to_contain_text("Cecilia")
+        fits = phone_page.evaluate(
+            "document.documentElement.scrollWidth <= window.innerWidth")
+        assert fits, f"{phone_page.url} scrolls sideways on a phone"
+        check_accessibility(phone_page)
+
+
+def test_an_administrator_sees_who_looked_at_cecilias_record(page: Page):
+    sign_in_as_persona(page, "Sam Okafor")
+    page.get_by_role("link", name="Cecilia Adeyemi").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Cecilia")
+    page.goto("/sign-out/")
+    check_accessibility(page)
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in_as_persona(page, "Tom Hughes")
+    cecilia = Person.objects.get(nhs_number="9990000018")
+    page.goto(f"/people/{cecilia.pk}/audit/")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Who has looked at Cecilia Adeyemi's record")
+    row = page.locator("tr", has_text="Sam Okafor").filter(has_text="Looked at the record")
+    expect(row.first).to_be_visible()
+    check_accessibility(page)
+
+
+def test_someone_outside_your_scope_is_not_found(page: Page):
+    harold = Person.objects.get(nhs_number="9990000042")
+    sign_in_as_persona(page, "Priya Shah")
+
+    response = page.goto(f"/people/{harold.pk}/")
+
+    assert response is not None
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    check_accessibility(page)
+
+
+def test_adding_a_person_shows_errors_beside_the_fields(page: Page):
+    sign_in_as_persona(page, "Sam Okafor")
+    page.get_by_role("link", name="Add a person").click()
+    check_accessibility(page)
+
+    page.get_by_label("NHS number").fill("999 000 001")
+    page.get_by_role("button", name="Save and continue").click()
+
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
+    expect(page.locator("#id_nhs_number-error")).to_contain_text("NHS number is too short")
+    expect(page.locator("#id_given_name-error")).to_contain_text("Enter their first name")
+    check_accessibility(page)
+
+
+def test_every_other_page_passes_axe(page: Page):
+    """The pages the journeys above do not reach, each checked with axe (errors included)."""
+    sign_in_as_persona(page, "Sam Okafor")
+    cecilia = Person.objects.get(nhs_number="9990000018")
+    contact = cecilia.personal_contacts.first()
+    member = cecilia.care_team.first()
+    assert contact is not None
+    assert member is not None
+    base = f"/people/{cecilia.pk}"
+    for path in [
+        f"{base}/edit/", f"{base}/circle/{contact.pk}/edit/",
+        f"{base}/circle/{contact.pk}/remove/", f"{base}/care-team/add/",
+        f"{base}/care-team/{member.pk}/edit/", "/people/?q=nobody-at-all", "/accessibility",
+        "/privacy", "/people/00000000-0000-0000-0000-000000000000/",
+    ]:
+        page.goto(path)
+        check_accessibility(page)
+
+    page.goto(f"{base}/care-team/add/")
+    page.get_by_label("Role").fill("")
+    page.locator("#id_end_date_day").fill("40")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
+    check_accessibility(page)
+
+    page.goto(f"{base}/edit/")
+    page.locator("#id_date_of_birth_month").fill("13")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator("#id_date_of_birth-error")).to_contain_text("must be a real date")
+    check_accessibility(page)
