@@ -1,0 +1,51 @@
+"""The demo: one persona per role, people from the seed stories, safe to load twice."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from ourplan.accounts.models import Organisation, OrganisationKind, Role, Team, User
+from ourplan.core.models import AuditEvent
+from ourplan.people.models import Person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_is_idempotent():
+    call_command("seed_demo")
+    counts = (Organisation.objects.count(), Team.objects.count(), User.objects.count(),
+              Person.objects.count(), AuditEvent.objects.count())
+    call_command("seed_demo")
+
+    assert (Organisation.objects.count(), Team.objects.count(), User.objects.count(),
+            Person.objects.count(), AuditEvent.objects.count()) == counts
+
+
+def test_the_demo_has_what_the_stories_need():
+    call_command("seed_demo")
+
+    kinds = set(Organisation.objects.values_list("kind", flat=True))
+    assert {OrganisationKind.ICB, OrganisationKind.LOCAL_AUTHORITY,
+            OrganisationKind.GP_PRACTICE, OrganisationKind.VCSE} <= kinds
+    assert Team.objects.filter(kind="mdt_hub", hub_model="virtual").exists()
+    assert set(User.objects.filter(is_persona=True).values_list("role", flat=True)) == set(Role)
+
+    cecilia = Person.objects.get(nhs_number="9990000018")
+    assert cecilia.given_name == "Cecilia"
+    circle = {c.relationship.split(" ")[0] for c in cecilia.personal_contacts.all()}
+    assert {"Husband", "Daughter", "Son", "Sister"} <= circle
+    assert cecilia.care_team.filter(is_named_coordinator=True).count() == 1
+
+    mark = Person.objects.get(nhs_number="9990000026")
+    representative = next(c for c in mark.personal_contacts.all()
+                          if "representative" in c.contact_types)
+    assert representative.representative_basis == "court_deputy"
+    assert mark.care_team.exists()
+
+
+def test_the_healthcheck_reports_the_database(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
