@@ -6,6 +6,7 @@ app_name = "people"
 urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("add/", views.person_add, name="add"),
+    path("audit/", views.audit_lookup, name="audit_lookup"),
     path("<uuid:person_id>/", views.person_detail, name="detail"),
     path("<uuid:person_id>/edit/", views.person_edit, name="edit"),
     path("<uuid:person_id>/audit/", views.person_audit, name="audit"),

@@ -167,3 +167,21 @@ def test_an_administrator_of_another_organisation_gets_404_for_the_audit(client,
     client.force_login(UserFactory(role=Role.ADMINISTRATOR))
 
     assert client.get(f"/people/{person.pk}/audit/").status_code == 404
+
+
+def test_an_administrator_finds_people_to_audit_by_nhs_number(client, team, person, stranger):
+    client.force_login(UserFactory(role=Role.ADMINISTRATOR, organisation=team.organisation))
+
+    found = client.get("/people/audit/", {"q": person.nhs_number}).content.decode()
+    everyone = client.get("/people/audit/").content.decode()
+
+    assert f"/people/{person.pk}/audit/" in found
+    assert person.full_name in everyone
+    assert stranger.full_name not in everyone
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r != Role.ADMINISTRATOR])
+def test_only_administrators_have_the_audit_lookup(client, team, role):
+    client.force_login(_user_on(team, role))
+
+    assert client.get("/people/audit/").status_code == 403

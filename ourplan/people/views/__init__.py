@@ -234,3 +234,17 @@ def person_audit(request: HttpRequest, person_id: Any) -> HttpResponse:
     except NotAllowed as error:
         raise PermissionDenied from error
     return render(request, "people/audit.jinja", {"person": person, "page": page})
+
+
+@login_required
+@require_http_methods(["GET"])
+def audit_lookup(request: HttpRequest) -> HttpResponse:
+    """Administrators find whose audit history to read."""
+    form = CaseloadSearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    try:
+        result = selectors.audit_lookup(user=_user(request), query=query,
+                                        page_number=request.GET.get("page", 1))
+    except NotAllowed as error:
+        raise PermissionDenied from error
+    return render(request, "people/audit_lookup.jinja", {"result": result, "active_nav": "audit"})
