@@ -6,8 +6,10 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
 from ourplan.core.errors import NotAllowed, NotFound, StaleVersion
 
@@ -32,3 +34,25 @@ def call_service(form: forms.BaseForm, service: Callable[..., T], **kwargs: Any)
     except NotAllowed as error:
         raise PermissionDenied from error
     return None
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    *,
+    template: str,
+    context: dict[str, Any],
+    save: Callable[[], T],
+    success: Callable[[T], str],
+    done: str | Callable[[T], str],
+) -> HttpResponse:
+    """A page with one form: on a valid POST, `save` (one service call); if it succeeds, say so
+    and go to `done` (a URL, or a function of what was saved); otherwise show the form again
+    with its errors (status 400)."""
+    if request.method == "POST" and form.is_valid():
+        result = call_service(form, save)
+        if result is not None:
+            messages.success(request, success(result))
+            return redirect(done(result) if callable(done) else done)
+    return render(request, template, {**context, "form": form},
+                  status=400 if form.errors else 200)

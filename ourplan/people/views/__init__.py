@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from ourplan.accounts.models import User
 from ourplan.core.errors import NotAllowed, NotFound
-from ourplan.core.views_helpers import call_service
+from ourplan.core.views_helpers import form_page
 from ourplan.people import selectors, services
 from ourplan.people.forms import (
     CareTeamMemberEditForm,
@@ -27,7 +27,7 @@ from ourplan.people.forms import (
     PersonEditForm,
     RemoveForm,
 )
-from ourplan.people.models import Person
+from ourplan.people.models import CareTeamMember, Person, PersonalContact
 
 
 def _user(request: HttpRequest) -> User:
@@ -84,15 +84,14 @@ def person_add(request: HttpRequest) -> HttpResponse:
     if not user.has_perm("people.add_person"):
         raise PermissionDenied
     form = PersonAddForm(request.POST or None, user=user)
-    if request.method == "POST" and form.is_valid():
-        person = call_service(form, services.person_create, actor=user,
-                              data=form.service_data(), team=form.cleaned_data["team"])
-        if person is not None:
-            messages.success(request, f"{person.full_name} has been added")
-            return redirect("people:detail", person_id=person.pk)
-    return render(request, "people/person_form.jinja",
-                  {"form": form, "person": None, "active_nav": "add"},
-                  status=400 if form.errors else 200)
+    return form_page(
+        request, form, template="people/person_form.jinja",
+        context={"person": None, "active_nav": "add"},
+        save=lambda: services.person_create(actor=user, data=form.service_data(),
+                                            team=form.cleaned_data["team"]),
+        success=lambda person: f"{person.full_name} has been added",
+        done=_detail_url,
+    )
 
 
 @login_required
@@ -100,18 +99,37 @@ def person_add(request: HttpRequest) -> HttpResponse:
 def person_edit(request: HttpRequest, person_id: Any) -> HttpResponse:
     person = _person(request, person_id, purpose="edit")
     _require(request, "people.change_person", person)
+    # The form validates a copy; the service re-reads and locks the record.
     form = PersonEditForm(request.POST or None, instance=person,
                           initial={"version": person.version})
-    if request.method == "POST" and form.is_valid():
-        # The form validated a copy; the service re-reads and locks the record.
-        updated = call_service(form, services.person_update, actor=_user(request),
-                               person=person, version=form.cleaned_data["version"],
-                               data=form.service_data())
-        if updated is not None:
-            messages.success(request, "Their details have been updated")
-            return redirect("people:detail", person_id=person.pk)
-    return render(request, "people/person_form.jinja", {"form": form, "person": person},
-                  status=400 if form.errors else 200)
+    return form_page(
+        request, form, template="people/person_form.jinja", context={"person": person},
+        save=lambda: services.person_update(actor=_user(request), person=person,
+                                            version=form.cleaned_data["version"],
+                                            data=form.service_data()),
+        success=lambda _: "Their details have been updated",
+        done=_detail_url(person),
+    )
+
+
+def _detail_url(person: Person) -> str:
+    return reverse("people:detail", kwargs={"person_id": person.pk})
+
+
+def _contact(request: HttpRequest, person: Person, contact_id: Any) -> PersonalContact:
+    try:
+        return selectors.personal_contact_get(user=_user(request), person=person,
+                                              contact_id=contact_id)
+    except NotFound as error:
+        raise Http404 from error
+
+
+def _member(request: HttpRequest, person: Person, member_id: Any) -> CareTeamMember:
+    try:
+        return selectors.care_team_member_get(user=_user(request), person=person,
+                                              member_id=member_id)
+    except NotFound as error:
+        raise Http404 from error
 
 
 @login_required
@@ -120,15 +138,14 @@ def contact_add(request: HttpRequest, person_id: Any) -> HttpResponse:
     person = _person(request, person_id, purpose="add_contact")
     _require(request, "people.change_circle", person)
     form = PersonalContactForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        contact = call_service(form, services.personal_contact_add, actor=_user(request),
-                               person=person, data=form.service_data())
-        if contact is not None:
-            messages.success(request, f"{contact.name} has been added to the circle")
-            return redirect("people:detail", person_id=person.pk)
-    return render(request, "people/contact_form.jinja",
-                  {"form": form, "person": person, "contact": None},
-                  status=400 if form.errors else 200)
+    return form_page(
+        request, form, template="people/contact_form.jinja",
+        context={"person": person, "contact": None},
+        save=lambda: services.personal_contact_add(actor=_user(request), person=person,
+                                                   data=form.service_data()),
+        success=lambda contact: f"{contact.name} has been added to the circle",
+        done=_detail_url(person),
+    )
 
 
 @login_required
@@ -136,24 +153,18 @@ def contact_add(request: HttpRequest, person_id: Any) -> HttpResponse:
 def contact_edit(request: HttpRequest, person_id: Any, contact_id: Any) -> HttpResponse:
     person = _person(request, person_id, purpose="edit_contact")
     _require(request, "people.change_circle", person)
-    try:
-        contact = selectors.personal_contact_get(user=_user(request), person=person,
-                                                 contact_id=contact_id)
-    except NotFound as error:
-        raise Http404 from error
-    form = PersonalContactEditForm(request.POST or None,
-                                   instance=contact,
+    contact = _contact(request, person, contact_id)
+    form = PersonalContactEditForm(request.POST or None, instance=contact,
                                    initial={"version": contact.version})
-    if request.method == "POST" and form.is_valid():
-        updated = call_service(form, services.personal_contact_update, actor=_user(request),
-                               contact=contact, version=form.cleaned_data["version"],
-                               data=form.service_data())
-        if updated is not None:
-            messages.success(request, f"{updated.name}'s details have been updated")
-            return redirect("people:detail", person_id=person.pk)
-    return render(request, "people/contact_form.jinja",
-                  {"form": form, "person": person, "contact": contact},
-                  status=400 if form.errors else 200)
+    return form_page(
+        request, form, template="people/contact_form.jinja",
+        context={"person": person, "contact": contact},
+        save=lambda: services.personal_contact_update(
+            actor=_user(request), contact=contact, version=form.cleaned_data["version"],
+            data=form.service_data()),
+        success=lambda updated: f"{updated.name}'s details have been updated",
+        done=_detail_url(person),
+    )
 
 
 @login_required
@@ -161,21 +172,16 @@ def contact_edit(request: HttpRequest, person_id: Any, contact_id: Any) -> HttpR
 def contact_remove(request: HttpRequest, person_id: Any, contact_id: Any) -> HttpResponse:
     person = _person(request, person_id, purpose="remove_contact")
     _require(request, "people.change_circle", person)
-    try:
-        contact = selectors.personal_contact_get(user=_user(request), person=person,
-                                                 contact_id=contact_id)
-    except NotFound as error:
-        raise Http404 from error
+    contact = _contact(request, person, contact_id)
     form = RemoveForm(request.POST or None, initial={"version": contact.version})
-    if request.method == "POST" and form.is_valid():
-        removed = call_service(form, services.personal_contact_remove, actor=_user(request),
-                               contact=contact, version=form.cleaned_data["version"])
-        if removed is not None:
-            messages.success(request, f"{removed.name} has been removed from the circle")
-            return redirect("people:detail", person_id=person.pk)
-    return render(request, "people/contact_remove.jinja",
-                  {"form": form, "person": person, "contact": contact},
-                  status=400 if form.errors else 200)
+    return form_page(
+        request, form, template="people/contact_remove.jinja",
+        context={"person": person, "contact": contact},
+        save=lambda: services.personal_contact_remove(
+            actor=_user(request), contact=contact, version=form.cleaned_data["version"]),
+        success=lambda removed: f"{removed.name} has been removed from the circle",
+        done=_detail_url(person),
+    )
 
 
 @login_required
@@ -185,15 +191,14 @@ def care_team_add(request: HttpRequest, person_id: Any) -> HttpResponse:
     _require(request, "people.change_care_team", person)
     form = CareTeamMemberForm(request.POST or None, user=_user(request),
                               initial={"start_date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        member = call_service(form, services.care_team_member_add, actor=_user(request),
-                              person=person, data=form.service_data())
-        if member is not None:
-            messages.success(request, f"{member.display_name} has been added to the care team")
-            return redirect("people:detail", person_id=person.pk)
-    return render(request, "people/care_team_form.jinja",
-                  {"form": form, "person": person, "member": None},
-                  status=400 if form.errors else 200)
+    return form_page(
+        request, form, template="people/care_team_form.jinja",
+        context={"person": person, "member": None},
+        save=lambda: services.care_team_member_add(actor=_user(request), person=person,
+                                                   data=form.service_data()),
+        success=lambda member: f"{member.display_name} has been added to the care team",
+        done=_detail_url(person),
+    )
 
 
 @login_required
@@ -201,24 +206,18 @@ def care_team_add(request: HttpRequest, person_id: Any) -> HttpResponse:
 def care_team_edit(request: HttpRequest, person_id: Any, member_id: Any) -> HttpResponse:
     person = _person(request, person_id, purpose="edit_care_team_member")
     _require(request, "people.change_care_team", person)
-    try:
-        member = selectors.care_team_member_get(user=_user(request), person=person,
-                                                member_id=member_id)
-    except NotFound as error:
-        raise Http404 from error
-    form = CareTeamMemberEditForm(request.POST or None, user=_user(request),
-                                  instance=member,
+    member = _member(request, person, member_id)
+    form = CareTeamMemberEditForm(request.POST or None, user=_user(request), instance=member,
                                   initial={"version": member.version})
-    if request.method == "POST" and form.is_valid():
-        updated = call_service(form, services.care_team_member_update, actor=_user(request),
-                               member=member, version=form.cleaned_data["version"],
-                               data=form.service_data())
-        if updated is not None:
-            messages.success(request, f"{updated.display_name}'s details have been updated")
-            return redirect("people:detail", person_id=person.pk)
-    return render(request, "people/care_team_form.jinja",
-                  {"form": form, "person": person, "member": member},
-                  status=400 if form.errors else 200)
+    return form_page(
+        request, form, template="people/care_team_form.jinja",
+        context={"person": person, "member": member},
+        save=lambda: services.care_team_member_update(
+            actor=_user(request), member=member, version=form.cleaned_data["version"],
+            data=form.service_data()),
+        success=lambda updated: f"{updated.display_name}'s details have been updated",
+        done=_detail_url(person),
+    )
 
 
 @login_required
