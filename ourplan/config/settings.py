@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "ourplan.core",
     "ourplan.accounts",
     "ourplan.people",
+    "ourplan.plans",
     "ourplan.demo",
 ]
 
