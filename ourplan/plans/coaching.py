@@ -33,9 +33,10 @@ def _words(*phrases: str) -> re.Pattern[str]:
 
 # Services, treatments, items and amounts of support: the "how".
 _SERVICES = _words(
-    r"home ?care", r"domiciliary care", r"care packages?", r"packages? of care", r"day cent(?:re|er)s?",
-    r"day services?", r"respite", r"care homes?", r"nursing homes?", r"sitting services?",
-    r"re-?ablement", r"intermediate care", r"district nurs(?:e|es|ing)", r"community nurs(?:e|es|ing)",
+    r"home ?care", r"domiciliary care", r"care packages?", r"packages? of care",
+    r"day cent(?:re|er)s?", r"day services?", r"respite", r"care homes?", r"nursing homes?",
+    r"sitting services?", r"re-?ablement", r"intermediate care", r"district nurs(?:e|es|ing)",
+    r"community nurs(?:e|es|ing)",
     r"(?:home|carer|care|nurse|nursing|welfare) (?:visits?|calls?)", r"befriending services?",
     r"meals on wheels", r"lifeline", r"telecare", r"pendant alarm", r"personal assistants?",
     r"PAs?", r"PA hours", r"support workers?", r"carers? (?:to|will|should)", r"referrals?",
@@ -126,7 +127,7 @@ def coach_outcome(text: str) -> list[Advice]:
             "from the lounge to the kitchen and bathroom every day”.",
         ))
 
-    words = re.findall(r"[\w'’-]+", text)
+    words = re.findall(r"[\w'\u2019-]+", text)
     vague = _VAGUE.search(text)
     measure = _MEASURE.search(text)
     if len(words) < 5 or (vague and not measure):
