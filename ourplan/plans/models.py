@@ -1,0 +1,129 @@
+"""The plan: one per person, its stage, each section's status, and the history of its stages."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from ourplan.core.models import BaseModel, VersionedModel
+from ourplan.people.querysets import PersonDataQuerySet
+from ourplan.plans.workflow import (
+    Confidence,
+    PamLevel,
+    PlanKind,
+    Section,
+    SectionStatus,
+    Stage,
+)
+
+PAM_SCORE_OUT_OF_RANGE = "PAM score must be between 0 and 100"
+PAM_DATE_NEEDED = "Enter the date of the PAM score"
+PAM_LEVEL_NEEDED = "Select the PAM level that goes with the score"
+PAM_DATE_IN_FUTURE = "The PAM date must be today or in the past"
+
+
+class Plan(VersionedModel):
+    """The person's one personalised care and support plan (or lighter wellbeing plan)."""
+
+    person = models.OneToOneField("people.Person", on_delete=models.PROTECT, related_name="plan")
+    kind = models.CharField("Kind of plan", max_length=16, choices=PlanKind.choices,
+                            default=PlanKind.FULL)
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.CONTEXT)
+    pam_level = models.PositiveSmallIntegerField("PAM level", choices=PamLevel.choices,
+                                                 null=True, blank=True)
+    pam_score = models.DecimalField(
+        "PAM score", max_digits=4, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(0, PAM_SCORE_OUT_OF_RANGE),
+                    MaxValueValidator(100, PAM_SCORE_OUT_OF_RANGE)],
+    )
+    pam_date = models.DateField("Date of the PAM score", null=True, blank=True)
+    confidence = models.PositiveSmallIntegerField(
+        "How confident they feel managing their health", choices=Confidence.choices,
+        null=True, blank=True,
+    )
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+
+    objects = PersonDataQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.person}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.pam_score is not None and not self.pam_date:
+            errors["pam_date"] = PAM_DATE_NEEDED
+        if self.pam_score is not None and not self.pam_level:
+            errors["pam_level"] = PAM_LEVEL_NEEDED
+        if self.pam_date and self.pam_date > timezone.localdate():
+            errors["pam_date"] = PAM_DATE_IN_FUTURE
+        if errors:
+            raise ValidationError(errors)
+
+
+class PlanSection(BaseModel):
+    """Where one section of a plan has got to. Sections are done in any order."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
+    section = models.CharField(max_length=32, choices=Section.choices)
+    status = models.CharField(max_length=16, choices=SectionStatus.choices,
+                              default=SectionStatus.NOT_STARTED)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plan", "section"],
+                                               name="one_status_per_plan_section")]
+
+    def __str__(self) -> str:
+        return f"{self.get_section_display()}: {self.get_status_display()}"
+
+
+class PlanStageChangeQuerySet(models.QuerySet["PlanStageChange"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PlanHistoryIsAppendOnly()
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PlanHistoryIsAppendOnly()
+
+
+class PlanHistoryIsAppendOnly(Exception):
+    pass
+
+
+class PlanStageChange(models.Model):
+    """One row per move between stages, never changed."""
+
+    id = models.BigAutoField(primary_key=True)
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="stage_changes")
+    transition = models.CharField(max_length=32)
+    from_stage = models.CharField(max_length=20, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(max_length=20, choices=Stage.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                              related_name="+")
+    occurred_at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    objects: ClassVar[PlanStageChangeQuerySet] = PlanStageChangeQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_stage or 'start'} → {self.to_stage}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PlanHistoryIsAppendOnly()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PlanHistoryIsAppendOnly()

@@ -1,0 +1,38 @@
+"""Reading a plan: scoped through the person and audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch
+
+from ourplan.accounts.models import User
+from ourplan.core.audit import audit_record
+from ourplan.core.errors import NotFound
+from ourplan.people.models import Person
+from ourplan.plans.models import Plan, PlanSection, PlanStageChange
+
+
+def plan_for_person(*, user: User, person: Person) -> Plan | None:
+    """The plan of a person already read through `person_get`, with its sections and history
+    (a fixed number of queries whatever the plan's size); audited as a read."""
+    plan = (
+        Plan.objects.visible_to(user).filter(person=person)
+        .prefetch_related(
+            Prefetch("sections", queryset=PlanSection.objects.order_by("created_at")),
+            Prefetch("stage_changes",
+                     queryset=PlanStageChange.objects.select_related("actor")),
+        )
+        .first()
+    )
+    if plan is not None:
+        audit_record(actor=user, action="plan.viewed", person=person, obj=plan)
+    return plan
+
+
+def plan_get(*, user: User, plan_id: Any) -> Plan:
+    plan = Plan.objects.visible_to(user).select_related("person").filter(pk=plan_id).first() \
+        if plan_id else None
+    if plan is None:
+        raise NotFound()
+    return plan

@@ -1,0 +1,209 @@
+"""Changes to a plan: starting it, recording how much support it needs, each section's status,
+and one service per stage transition. Each checks permission and guard, locks the plan, writes
+in one transaction and appends the audit row (and, for transitions, the stage history)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from ourplan.accounts.models import User
+from ourplan.core.audit import audit_record, diff, snapshot
+from ourplan.core.errors import DomainError, NotAllowed, NotFound
+from ourplan.core.services import apply_fields, bump_version, check_version
+from ourplan.people.models import Person
+from ourplan.plans.models import Plan, PlanSection, PlanStageChange
+from ourplan.plans.workflow import (
+    DONE,
+    OPTIONAL_SECTIONS,
+    TRANSITIONS_BY_NAME,
+    PlanKind,
+    Section,
+    SectionStatus,
+    Stage,
+    Transition,
+    needed_to_leave,
+    sections_for,
+)
+
+PLAN_EXISTS = "They already have a plan. There is one plan per person"
+SECTION_NOT_IN_PLAN = "This section is not part of a {kind}"
+SECTION_CANNOT_BE_SKIPPED = (
+    "This section is needed in every plan, so it cannot be marked as not applying"
+)
+SUPPORT_FIELDS = ("pam_level", "pam_score", "pam_date", "confidence")
+
+
+class TransitionRefused(DomainError):
+    """The plan cannot move on yet; `missing` lists the sections still to do."""
+
+    def __init__(self, message: str, missing: tuple[Section, ...] = ()) -> None:
+        super().__init__(message)
+        self.missing = missing
+
+
+def _require(user: User, perm: str, obj: Any) -> None:
+    if not user.has_perm(perm, obj):
+        raise NotAllowed()
+
+
+def _locked(actor: User, plan: Plan) -> Plan:
+    locked = Plan.objects.visible_to(actor).select_for_update().filter(pk=plan.pk).first()
+    if locked is None:
+        raise NotFound()
+    return locked
+
+
+@transaction.atomic
+def plan_start(*, actor: User, person: Person, kind: str = PlanKind.FULL) -> Plan:
+    """Start the person's plan at the context stage, every section not started."""
+    _require(actor, "plans.change_plan", person)
+    locked = Person.objects.visible_to(actor).select_for_update().filter(pk=person.pk).first()
+    if locked is None:
+        raise NotFound()
+    person = locked
+    if Plan.objects.filter(person=person).exists():
+        raise ValidationError({"kind": PLAN_EXISTS})
+    plan = apply_fields(Plan(person=person, started_by=actor), {"kind": kind}, ["kind"],
+                        validate_constraints=False)
+    plan.save()
+    PlanSection.objects.bulk_create(
+        [PlanSection(plan=plan, section=s) for s in sections_for(plan.kind)]
+    )
+    PlanStageChange.objects.create(plan=plan, transition="start", from_stage="",
+                                   to_stage=Stage.CONTEXT, actor=actor)
+    audit_record(actor=actor, action="plan.started", person=person, obj=plan,
+                 changes={"kind": plan.kind, "stage": plan.stage})
+    return plan
+
+
+@transaction.atomic
+def plan_record_support_needs(
+    *, actor: User, plan: Plan, version: int, data: Mapping[str, Any]
+) -> Plan:
+    """PAM level, score and date (never the questionnaire), or the person's own view."""
+    _require(actor, "plans.change_plan", plan.person)
+    plan = _locked(actor, plan)
+    check_version(plan, version)
+    before = snapshot(plan, SUPPORT_FIELDS)
+    apply_fields(plan, data, SUPPORT_FIELDS)
+    changes = diff(before, snapshot(plan, SUPPORT_FIELDS))
+    if changes:
+        bump_version(plan)
+        plan.save()
+        audit_record(actor=actor, action="plan.support_needs_recorded", person=plan.person,
+                     obj=plan, changes=changes)
+    return plan
+
+
+@transaction.atomic
+def plan_section_set_status(
+    *, actor: User, plan: Plan, version: int, section: str, status: str
+) -> Plan:
+    """Mark how far a section has got. Only some sections may be marked as not applying."""
+    _require(actor, "plans.change_plan", plan.person)
+    plan = _locked(actor, plan)
+    check_version(plan, version)
+    if status not in SectionStatus.values:
+        raise ValidationError({"status": "Select a status from the list"})
+    if section not in sections_for(plan.kind):
+        raise ValidationError({"section": SECTION_NOT_IN_PLAN.format(
+            kind=plan.get_kind_display().lower())})
+    if status == SectionStatus.NOT_APPLICABLE and section not in OPTIONAL_SECTIONS:
+        raise ValidationError({"status": SECTION_CANNOT_BE_SKIPPED})
+    row = PlanSection.objects.select_for_update().get(plan=plan, section=section)
+    if row.status != status:
+        audit_record(actor=actor, action="plan.section_status_changed", person=plan.person,
+                     obj=plan, changes={"section": section, "status": [row.status, status]})
+        row.status = status
+        row.changed_by = actor
+        row.save(update_fields=["status", "changed_by", "updated_at"])
+        bump_version(plan)
+        plan.save(update_fields=["version", "updated_at"])
+    return plan
+
+
+def missing_sections(plan: Plan) -> tuple[Section, ...]:
+    """What must still be done before the plan can leave its stage."""
+    done = {row.section for row in plan.sections.all() if row.status in DONE}
+    return tuple(s for s in needed_to_leave(plan.kind, plan.stage) if s not in done)
+
+
+def _move(*, actor: User, plan: Plan, version: int, transition: Transition,
+          note: str = "") -> Plan:
+    _require(actor, "plans.change_plan", plan.person)
+    plan = _locked(actor, plan)
+    check_version(plan, version)
+    if plan.stage != transition.source:
+        raise TransitionRefused(
+            f"The plan is at {Stage(plan.stage).label.lower()}, so it cannot "
+            f"{transition.label[0].lower()}{transition.label[1:]} now"
+        )
+    missing = missing_sections(plan)
+    if missing:
+        names = "; ".join(s.label for s in missing)
+        raise TransitionRefused(
+            f"Complete these sections before moving on: {names}", missing=missing
+        )
+    from_stage = plan.stage
+    plan.stage = transition.target
+    bump_version(plan)
+    plan.save(update_fields=["stage", "version", "updated_at"])
+    PlanStageChange.objects.create(plan=plan, transition=transition.name,
+                                   from_stage=from_stage, to_stage=plan.stage, actor=actor,
+                                   note=note[:2000])
+    audit_record(actor=actor, action=f"plan.{transition.name}", person=plan.person, obj=plan,
+                 changes={"stage": [from_stage, plan.stage]})
+    return plan
+
+
+# One service per transition, each named for what it does (see workflow.TRANSITIONS).
+
+@transaction.atomic
+def plan_prepare(*, actor: User, plan: Plan, version: int) -> Plan:
+    return _move(actor=actor, plan=plan, version=version,
+                 transition=TRANSITIONS_BY_NAME["prepare"])
+
+
+@transaction.atomic
+def plan_hold_conversation(*, actor: User, plan: Plan, version: int) -> Plan:
+    return _move(actor=actor, plan=plan, version=version,
+                 transition=TRANSITIONS_BY_NAME["hold_conversation"])
+
+
+@transaction.atomic
+def plan_record(*, actor: User, plan: Plan, version: int) -> Plan:
+    return _move(actor=actor, plan=plan, version=version,
+                 transition=TRANSITIONS_BY_NAME["record"])
+
+
+@transaction.atomic
+def plan_make_it_happen(*, actor: User, plan: Plan, version: int) -> Plan:
+    return _move(actor=actor, plan=plan, version=version,
+                 transition=TRANSITIONS_BY_NAME["make_it_happen"])
+
+
+@transaction.atomic
+def plan_review(*, actor: User, plan: Plan, version: int) -> Plan:
+    return _move(actor=actor, plan=plan, version=version,
+                 transition=TRANSITIONS_BY_NAME["review"])
+
+
+@transaction.atomic
+def plan_start_again(*, actor: User, plan: Plan, version: int, note: str = "") -> Plan:
+    """After a review the cycle starts again: a new conversation adapts the plan."""
+    return _move(actor=actor, plan=plan, version=version,
+                 transition=TRANSITIONS_BY_NAME["start_again"], note=note)
+
+
+TRANSITION_SERVICES = {
+    "prepare": plan_prepare,
+    "hold_conversation": plan_hold_conversation,
+    "record": plan_record,
+    "make_it_happen": plan_make_it_happen,
+    "review": plan_review,
+    "start_again": plan_start_again,
+}
