@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
 from ourplan.core.errors import NotAllowed, NotFound, StaleVersion
+from ourplan.plans.services import TransitionRefused
 
 INVALID_JSON = "The request body is not valid JSON"
 CHECK_FIELDS = "Check the fields named in errors"
@@ -76,7 +77,14 @@ def register(api: NinjaAPI) -> None:
             status=409,
         )
 
+    def transition_refused(request: HttpRequest, exc: Any) -> HttpResponse:
+        errors = [{"field": f"sections.{s.value}", "message": f"Complete “{s.label}” first"}
+                  for s in exc.missing]
+        return api.create_response(request, {"detail": exc.message, "errors": errors},
+                                   status=409)
+
     api.add_exception_handler(DjangoValidationError, validation)
+    api.add_exception_handler(TransitionRefused, transition_refused)
     api.add_exception_handler(SchemaValidationError, schema_validation)
     api.add_exception_handler(HttpError, http_error)
     api.add_exception_handler(NotFound, not_found)

@@ -4,7 +4,7 @@ from ninja import NinjaAPI
 
 from ourplan.api import errors
 from ourplan.api.auth import API_AUTH
-from ourplan.api.routers import accounts, people
+from ourplan.api.routers import accounts, people, plans
 
 api = NinjaAPI(
     title="Ourplan API",
@@ -21,3 +21,4 @@ api = NinjaAPI(
 errors.register(api)
 api.add_router("", accounts.router)
 api.add_router("", people.router)
+api.add_router("", plans.router)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("privacy", core_views.privacy, name="privacy"),
     path("", include("ourplan.accounts.urls")),
     path("people/", include("ourplan.people.urls")),
+    path("people/<uuid:person_id>/plan/", include("ourplan.plans.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -103,8 +103,10 @@ def _first_input_id(bf: forms.BoundField) -> str:
 
 
 def error_summary(form: forms.BaseForm) -> list[dict[str, str]]:
-    """Items for the NHS.UK error summary: each message links to its field."""
-    items: list[dict[str, str]] = [{"text": str(e), "href": "#main-form"}
+    """Items for the NHS.UK error summary: each message links to its field (messages about the
+    whole form link to the form's `non_field_error_target`, the form itself by default)."""
+    target = getattr(form, "non_field_error_target", "main-form")
+    items: list[dict[str, str]] = [{"text": str(e), "href": f"#{target}"}
                                    for e in form.non_field_errors()]
     for name in form.errors:
         if name == "__all__" or name not in form.fields:

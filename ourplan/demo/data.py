@@ -22,6 +22,7 @@ from ourplan.accounts.models import (
 )
 from ourplan.people import services
 from ourplan.people.models import Person
+from ourplan.plans import services as plan_services
 
 ORGANISATIONS = [
     ("QRV", "NHS Riverside Integrated Care Board", OrganisationKind.ICB, None),
@@ -88,6 +89,10 @@ PEOPLE: list[dict[str, Any]] = [
             {"name": "Florence Okoro", "relationship": "Sister",
              "contact_types": [], "notes": "They call each other every week"},
         ],
+        # Prepared: her one-page profile, working / not working and health are done.
+        "plan": {"kind": "full", "support": {"confidence": 3},
+                 "completed": ["about_me", "working", "health"],
+                 "moves": ["prepare", "hold_conversation"]},
         "care_team": [
             {"user": "sam.okafor", "role": "Social worker", "team": HUB,
              "is_named_coordinator": True},
@@ -114,6 +119,9 @@ PEOPLE: list[dict[str, Any]] = [
             {"name": "Chris Ellison", "relationship": "Brother",
              "contact_types": ["emergency_contact"]},
         ],
+        # Earlier on: his plan is being prepared.
+        "plan": {"kind": "full", "support": {}, "completed": ["about_me"],
+                 "moves": ["prepare"]},
         "care_team": [
             {"user": "jo.bennett", "role": "PHB care coordinator", "team": PHB,
              "is_named_coordinator": True},
@@ -204,5 +212,22 @@ def load_demo() -> dict[str, int]:
             if "organisation" in fields:
                 fields["organisation"] = orgs[fields["organisation"]]
             services.care_team_member_add(actor=actor, person=person, data=fields)
+        if "plan" in story:
+            _demo_plan(actor, person, story["plan"])
         added["people"] += 1
     return added
+
+
+def _demo_plan(actor: User, person: Person, spec: dict[str, Any]) -> None:
+    plan = plan_services.plan_start(actor=actor, person=person, kind=spec["kind"])
+    if spec["support"]:
+        plan = plan_services.plan_record_support_needs(actor=actor, plan=plan,
+                                                       version=plan.version,
+                                                       data=spec["support"])
+    for section in spec["completed"]:
+        plan = plan_services.plan_section_set_status(actor=actor, plan=plan,
+                                                     version=plan.version, section=section,
+                                                     status="completed")
+    for move in spec["moves"]:
+        plan = plan_services.TRANSITION_SERVICES[move](actor=actor, plan=plan,
+                                                       version=plan.version)

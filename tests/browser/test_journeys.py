@@ -217,3 +217,41 @@ def test_every_other_page_passes_axe(page: Page):
     page.get_by_role("button", name="Save changes").click()
     expect(page.locator("#id_date_of_birth-error")).to_contain_text("must be a real date")
     check_accessibility(page)
+
+
+def test_a_coordinator_starts_a_plan_and_moves_it_on(page: Page):
+    sign_in_as_persona(page, "Priya Shah")
+    page.get_by_role("link", name="Gwen Roberts").click()
+    page.get_by_role("link", name="Gwen's care and support plan").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Gwen does not have a plan yet")
+    check_accessibility(page)
+
+    page.get_by_role("button", name="Start the plan").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Select the kind of plan")
+    check_accessibility(page)
+    page.get_by_label("Personalised wellbeing plan").check()
+    page.get_by_role("button", name="Start the plan").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Personalised wellbeing plan")
+    check_accessibility(page)
+
+    page.get_by_role("button", name="Start preparing").click()
+    page.get_by_role("button", name="Move on to the conversation").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text(
+        "Complete these sections before moving on")
+    check_accessibility(page)
+
+    for section in ["About me and my one-page summary", "What is working and not working"]:
+        page.locator("#plan-sections").get_by_role("link", name=section).click()
+        check_accessibility(page)
+        page.get_by_label("Completed").check()
+        page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Move on to the conversation").click()
+
+    expect(page.get_by_text("The plan is now at: Conversation")).to_be_visible()
+    check_accessibility(page)
+
+    page.get_by_role("link", name="Record how much support the planning needs").click()
+    page.get_by_label("Not confident").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("More support", exact=True)).to_be_visible()
+    check_accessibility(page)

@@ -29,6 +29,9 @@ class ApiClient:
     def patch(self, path, body=None, raw=None):
         return self._send("patch", path, body, raw)
 
+    def put(self, path, body=None, raw=None):
+        return self._send("put", path, body, raw)
+
     def delete(self, path):
         return self.client.delete(f"/api/v1{path}")
 

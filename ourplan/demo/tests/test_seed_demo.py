@@ -42,6 +42,8 @@ def test_the_demo_has_what_the_stories_need():
                           if "representative" in c.contact_types)
     assert representative.representative_basis == "court_deputy"
     assert mark.care_team.exists()
+    assert cecilia.plan.stage == "conversation"
+    assert mark.plan.stage == "preparation"
 
 
 def test_the_healthcheck_reports_the_database(client):

@@ -1,0 +1,70 @@
+"""Forms for starting a plan, recording how much support it needs, a section's status and
+moving the plan on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from ourplan.core.forms import NHSDateField, NHSForm, NHSModelForm
+from ourplan.people.forms import VersionField
+from ourplan.plans.models import Plan
+from ourplan.plans.workflow import OPTIONAL_SECTIONS, PlanKind, SectionStatus
+
+KIND_REQUIRED = "Select the kind of plan"
+STATUS_REQUIRED = "Select how far this section has got"
+
+
+class PlanStartForm(NHSForm):
+    kind = forms.ChoiceField(
+        label="What kind of plan?", choices=PlanKind.choices, widget=forms.RadioSelect,
+        help_text="A personalised wellbeing plan is lighter: a starting point, or enough where a "
+                  "full plan is not needed",
+        error_messages={"required": KIND_REQUIRED, "invalid_choice": KIND_REQUIRED},
+    )
+
+
+class SupportNeedsForm(NHSModelForm):
+    version = VersionField()
+    pam_date = NHSDateField(label="Date of the PAM score", required=False)
+
+    class Meta:
+        model = Plan
+        fields = ("pam_level", "pam_score", "pam_date", "confidence")
+        widgets = {"pam_level": forms.RadioSelect, "confidence": forms.RadioSelect}
+        help_texts = {
+            "pam_score": "From 0 to 100. Record the score only, never the answers to the "
+                         "questionnaire",
+            "confidence": "In their own words this is how they feel, if there is no PAM score",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("pam_level", "confidence"):
+            self.fields[name].choices = [c for c in self.fields[name].choices if c[0] != ""]  # type: ignore[attr-defined]
+        self.fields["pam_score"].widget.attrs["inputmode"] = "decimal"
+
+    def service_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class SectionStatusForm(NHSForm):
+    version = VersionField()
+    status = forms.ChoiceField(
+        label="How far has this section got?", widget=forms.RadioSelect,
+        error_messages={"required": STATUS_REQUIRED, "invalid_choice": STATUS_REQUIRED},
+    )
+
+    def __init__(self, *args: Any, section: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = SectionStatus.choices
+        if section not in OPTIONAL_SECTIONS:
+            choices = [c for c in choices if c[0] != SectionStatus.NOT_APPLICABLE]
+        self.fields["status"].choices = choices  # type: ignore[attr-defined]
+
+
+class TransitionForm(NHSForm):
+    # A refused move names the sections still to do: the summary links to the task list.
+    non_field_error_target = "plan-sections"
+    version = VersionField()

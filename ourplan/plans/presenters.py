@@ -1,0 +1,50 @@
+"""What the plan page shows: the stages, the task list, what is missing, the support suggestion."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ourplan.plans.models import Plan
+from ourplan.plans.workflow import (
+    DONE,
+    Section,
+    SectionStatus,
+    Stage,
+    needed_to_leave,
+    support_suggestion,
+    transitions_from,
+)
+
+STATUS_TAGS = {
+    SectionStatus.NOT_STARTED: {"text": "Not started", "classes": "nhsuk-tag--grey"},
+    SectionStatus.IN_PROGRESS: {"text": "In progress", "classes": "nhsuk-tag--blue"},
+    SectionStatus.COMPLETED: None,
+    SectionStatus.NOT_APPLICABLE: None,
+}
+
+
+def plan_page_context(plan: Plan) -> dict[str, Any]:
+    rows = {row.section: row for row in plan.sections.all()}
+    needed = set(needed_to_leave(plan.kind, plan.stage))
+    tasks = []
+    for section, row in sorted(rows.items(), key=lambda kv: list(Section).index(Section(kv[0]))):
+        tag = STATUS_TAGS[SectionStatus(row.status)]
+        tasks.append({
+            "section": Section(section),
+            "status": row.status,
+            "status_label": SectionStatus(row.status).label,
+            "tag": tag,
+            "needed_now": section in needed and row.status not in DONE,
+        })
+    missing = [t["section"] for t in tasks if t["needed_now"]]
+    stages = list(Stage)
+    return {
+        "plan": plan,
+        "tasks": tasks,
+        "missing": missing,
+        "stages": [{"stage": s, "current": s == plan.stage,
+                    "done": stages.index(s) < stages.index(Stage(plan.stage))} for s in stages],
+        "transitions": transitions_from(plan.stage),
+        "suggestion": support_suggestion(plan.pam_level, plan.confidence),
+        "history": list(plan.stage_changes.all()),
+    }
