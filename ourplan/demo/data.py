@@ -90,9 +90,41 @@ PEOPLE: list[dict[str, Any]] = [
              "contact_types": [], "notes": "They call each other every week"},
         ],
         # Prepared: her one-page profile, working / not working and health are done.
-        "plan": {"kind": "full", "support": {"confidence": 3},
-                 "completed": ["about_me", "working", "health"],
-                 "moves": ["prepare", "hold_conversation"]},
+        "plan": {
+            "kind": "full", "support": {"confidence": 3},
+            # Her one-page profile and working / not working, from the NCL training seed.
+            "about_me": {
+                "appreciated": "Funny, organised, a good listener, I like to talk to people, "
+                               "positive.",
+                "important": "My husband and my 2 children. Keeping in touch with my sisters: "
+                             "we call each other once a week. My high school friends: we used "
+                             "to meet up once a month for lunch. I love a good cup of tea (fine "
+                             "bone china cups only).",
+                "support": "I am unsteady on my feet. I use a walker but sometimes forget I "
+                           "need it. CPAP, medication, and help with physical tasks since my "
+                           "stroke.",
+                "health_summary": "Stroke. I use a walker and a CPAP machine at night. I have "
+                                  "a stoma.",
+                "written_with": "Sam Okafor, my named coordinator",
+            },
+            "working": [
+                ("working", "Live with my husband: we have been married for 36 years"),
+                ("working", "Speak with my sisters weekly"),
+                ("working", "Excellent specialists and consultants know me really well"),
+                ("working", "New stoma service provider is brilliant: much more confident now"),
+                ("not_working", "I can't go out for lunch with my friends: often waiting for "
+                                "the district nurse. I feel left out"),
+                ("not_working", "I miss being able to keep the garden nice"),
+                ("not_working", "It's difficult to see my daughter"),
+                ("not_working", "Lots of medication changes have left me confused and out of "
+                                "routine. I used to manage them really well"),
+                ("not_working", "I can't make a cup of tea on my own any more, and new carers "
+                                "never know how I like it"),
+                ("strength", "Funny, organised and a good listener"),
+            ],
+            "completed": ["about_me", "working", "health"],
+            "moves": ["prepare", "hold_conversation"],
+        },
         "care_team": [
             {"user": "sam.okafor", "role": "Social worker", "team": HUB,
              "is_named_coordinator": True},
@@ -224,6 +256,12 @@ def _demo_plan(actor: User, person: Person, spec: dict[str, Any]) -> None:
         plan = plan_services.plan_record_support_needs(actor=actor, plan=plan,
                                                        version=plan.version,
                                                        data=spec["support"])
+    if spec.get("about_me"):
+        plan_services.about_me_update(actor=actor, plan=plan, version=1, data=spec["about_me"])
+    for kind, text in spec.get("working", []):
+        plan_services.working_entry_add(actor=actor, plan=plan,
+                                        data={"kind": kind, "text": text})
+    plan.refresh_from_db()
     for section in spec["completed"]:
         plan = plan_services.plan_section_set_status(actor=actor, plan=plan,
                                                      version=plan.version, section=section,

@@ -9,7 +9,7 @@ from django import forms
 
 from ourplan.core.forms import NHSDateField, NHSForm, NHSModelForm
 from ourplan.people.forms import VersionField
-from ourplan.plans.models import Plan
+from ourplan.plans.models import AboutMe, Plan, WorkingEntry
 from ourplan.plans.workflow import OPTIONAL_SECTIONS, PlanKind, SectionStatus
 
 KIND_REQUIRED = "Select the kind of plan"
@@ -67,4 +67,43 @@ class SectionStatusForm(NHSForm):
 class TransitionForm(NHSForm):
     # A refused move names the sections still to do: the summary links to the task list.
     non_field_error_target = "plan-sections"
+    version = VersionField()
+
+
+class AboutMeForm(NHSModelForm):
+    version = VersionField()
+
+    class Meta:
+        model = AboutMe
+        fields = ("appreciated", "important", "support", "health_summary", "communication",
+                  "please_do", "please_dont", "written_with")
+        widgets = {name: forms.Textarea for name in fields if name != "written_with"}
+
+    def service_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class WorkingEntryForm(NHSModelForm):
+    class Meta:
+        model = WorkingEntry
+        fields = ("kind", "text", "perspective")
+        widgets = {"kind": forms.RadioSelect, "perspective": forms.RadioSelect,
+                   "text": forms.Textarea}
+        error_messages = {
+            "kind": {"required": "Select whether it is working, not working or a strength"},
+            "text": {"required": "Describe what is working or not working",
+                     "max_length": "Keep it to 1,000 characters or fewer"},
+            "perspective": {"required": "Select whose view this is"},
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("kind", "perspective"):
+            self.fields[name].choices = [c for c in self.fields[name].choices if c[0] != ""]  # type: ignore[attr-defined]
+
+    def service_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class WorkingEntryEditForm(WorkingEntryForm):
     version = VersionField()

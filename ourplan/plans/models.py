@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -25,6 +25,7 @@ PAM_SCORE_OUT_OF_RANGE = "PAM score must be between 0 and 100"
 PAM_DATE_NEEDED = "Enter the date of the PAM score"
 PAM_LEVEL_NEEDED = "Select the PAM level that goes with the score"
 PAM_DATE_IN_FUTURE = "The PAM date must be today or in the past"
+TEXT_TOO_LONG = "Keep it to 1,000 characters or fewer"
 
 
 class Plan(VersionedModel):
@@ -127,3 +128,56 @@ class PlanStageChange(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PlanHistoryIsAppendOnly()
+
+
+# --- sections -------------------------------------------------------------------------------
+
+class AboutMe(VersionedModel):
+    """About me and the one-page summary, in the person's words (PRSB "About me"; the one-page
+    profile of the seeds)."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="about_me")
+    appreciated = models.TextField("What people appreciate about me", blank=True,
+                                   help_text="For example, funny, organised, a good listener")
+    important = models.TextField(
+        "What is important to me", blank=True,
+        help_text="People, routines, possessions, what a good day looks like")
+    support = models.TextField("How best to support me", blank=True)
+    health_summary = models.TextField("My health, in brief", blank=True)
+    communication = models.TextField("How I communicate", blank=True)
+    please_do = models.TextField("Please do", blank=True)
+    please_dont = models.TextField("Please don't", blank=True)
+    written_with = models.CharField("I was supported to write this by", max_length=200,
+                                    blank=True)
+
+    def __str__(self) -> str:
+        return f"About me: {self.plan.person}"
+
+
+class Perspective(models.TextChoices):
+    PERSON = "person", "The person"
+    FAMILY = "family", "Family or carers"
+    PRACTITIONER = "practitioner", "Practitioners"
+
+
+class WorkingKind(models.TextChoices):
+    WORKING = "working", "Working"
+    NOT_WORKING = "not_working", "Not working"
+    STRENGTH = "strength", "A strength or asset"
+
+
+class WorkingEntry(VersionedModel):
+    """One thing that is working or not working, or a strength, and whose view it is."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="working_entries")
+    kind = models.CharField("Is it working?", max_length=16, choices=WorkingKind.choices)
+    text = models.TextField("What is it?", max_length=1000,
+                            validators=[MaxLengthValidator(1000, TEXT_TOO_LONG)])
+    perspective = models.CharField("Whose view is this?", max_length=16,
+                                   choices=Perspective.choices, default=Perspective.PERSON)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text[:40]}"

@@ -15,7 +15,7 @@ from ourplan.core.audit import audit_record, diff, snapshot
 from ourplan.core.errors import DomainError, NotAllowed, NotFound
 from ourplan.core.services import apply_fields, bump_version, check_version
 from ourplan.people.models import Person
-from ourplan.plans.models import Plan, PlanSection, PlanStageChange
+from ourplan.plans.models import AboutMe, Plan, PlanSection, PlanStageChange, WorkingEntry
 from ourplan.plans.workflow import (
     DONE,
     OPTIONAL_SECTIONS,
@@ -73,6 +73,7 @@ def plan_start(*, actor: User, person: Person, kind: str = PlanKind.FULL) -> Pla
     PlanSection.objects.bulk_create(
         [PlanSection(plan=plan, section=s) for s in sections_for(plan.kind)]
     )
+    AboutMe.objects.create(plan=plan)
     PlanStageChange.objects.create(plan=plan, transition="start", from_stage="",
                                    to_stage=Stage.CONTEXT, actor=actor)
     audit_record(actor=actor, action="plan.started", person=person, obj=plan,
@@ -207,3 +208,89 @@ TRANSITION_SERVICES = {
     "review": plan_review,
     "start_again": plan_start_again,
 }
+
+
+# --- section content -------------------------------------------------------------------------
+
+ABOUT_ME_FIELDS = ("appreciated", "important", "support", "health_summary", "communication",
+                   "please_do", "please_dont", "written_with")
+WORKING_FIELDS = ("kind", "text", "perspective")
+
+
+def _started(*, actor: User, plan: Plan, section: Section) -> None:
+    """Writing in a section that was not started puts it in progress."""
+    PlanSection.objects.filter(plan=plan, section=section,
+                               status=SectionStatus.NOT_STARTED).update(
+        status=SectionStatus.IN_PROGRESS, changed_by=actor)
+
+
+@transaction.atomic
+def about_me_update(*, actor: User, plan: Plan, version: int, data: Mapping[str, Any]) -> AboutMe:
+    """About me and the one-page summary. `version` is the About me section's own, so two
+    people editing different sections of one plan do not refuse each other."""
+    _require(actor, "plans.change_plan", plan.person)
+    plan = _locked(actor, plan)
+    about = AboutMe.objects.select_for_update().get(plan=plan)
+    check_version(about, version)
+    before = snapshot(about, ABOUT_ME_FIELDS)
+    apply_fields(about, data, ABOUT_ME_FIELDS)
+    changes = diff(before, snapshot(about, ABOUT_ME_FIELDS))
+    if changes:
+        bump_version(about)
+        about.save()
+        _started(actor=actor, plan=plan, section=Section.ABOUT_ME)
+        audit_record(actor=actor, action="plan.about_me_updated", person=plan.person,
+                     obj=about, changes=changes)
+    return about
+
+
+@transaction.atomic
+def working_entry_add(*, actor: User, plan: Plan, data: Mapping[str, Any]) -> WorkingEntry:
+    _require(actor, "plans.change_plan", plan.person)
+    plan = _locked(actor, plan)
+    if Section.WORKING not in sections_for(plan.kind):
+        raise ValidationError({"kind": SECTION_NOT_IN_PLAN.format(
+            kind=plan.get_kind_display().lower())})
+    entry = apply_fields(WorkingEntry(plan=plan), data, WORKING_FIELDS)
+    entry.save()
+    _started(actor=actor, plan=plan, section=Section.WORKING)
+    audit_record(actor=actor, action="plan.working_entry_added", person=plan.person, obj=entry,
+                 changes=snapshot(entry, WORKING_FIELDS))
+    return entry
+
+
+def _locked_entry(actor: User, entry: WorkingEntry) -> WorkingEntry:
+    locked = (WorkingEntry.objects.select_for_update()
+              .filter(pk=entry.pk, plan__in=Plan.objects.visible_to(actor)).first())
+    if locked is None:
+        raise NotFound()
+    return locked
+
+
+@transaction.atomic
+def working_entry_update(
+    *, actor: User, entry: WorkingEntry, version: int, data: Mapping[str, Any]
+) -> WorkingEntry:
+    _require(actor, "plans.change_plan", entry.plan.person)
+    entry = _locked_entry(actor, entry)
+    check_version(entry, version)
+    before = snapshot(entry, WORKING_FIELDS)
+    apply_fields(entry, data, WORKING_FIELDS)
+    changes = diff(before, snapshot(entry, WORKING_FIELDS))
+    if changes:
+        bump_version(entry)
+        entry.save()
+        audit_record(actor=actor, action="plan.working_entry_updated",
+                     person=entry.plan.person, obj=entry, changes=changes)
+    return entry
+
+
+@transaction.atomic
+def working_entry_remove(*, actor: User, entry: WorkingEntry, version: int) -> None:
+    """Take an entry out of the plan; the audit row keeps what it said."""
+    _require(actor, "plans.change_plan", entry.plan.person)
+    entry = _locked_entry(actor, entry)
+    check_version(entry, version)
+    audit_record(actor=actor, action="plan.working_entry_removed", person=entry.plan.person,
+                 obj=entry, changes=snapshot(entry, WORKING_FIELDS))
+    entry.delete()

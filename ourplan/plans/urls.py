@@ -9,4 +9,8 @@ urlpatterns = [
     path("support-needs/", views.plan_support_needs, name="support_needs"),
     path("sections/<slug:section>/", views.plan_section_status, name="section_status"),
     path("move/<slug:transition>/", views.plan_move, name="move"),
+    path("about-me/", views.about_me, name="about_me"),
+    path("working/", views.working, name="working"),
+    path("working/<uuid:entry_id>/edit/", views.working_edit, name="working_edit"),
+    path("working/<uuid:entry_id>/remove/", views.working_remove, name="working_remove"),
 ]

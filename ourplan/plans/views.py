@@ -19,8 +19,16 @@ from ourplan.core.views_helpers import call_service, form_page
 from ourplan.people import selectors as people_selectors
 from ourplan.people.models import Person
 from ourplan.plans import selectors, services
-from ourplan.plans.forms import PlanStartForm, SectionStatusForm, SupportNeedsForm, TransitionForm
-from ourplan.plans.models import Plan
+from ourplan.plans.forms import (
+    AboutMeForm,
+    PlanStartForm,
+    SectionStatusForm,
+    SupportNeedsForm,
+    TransitionForm,
+    WorkingEntryEditForm,
+    WorkingEntryForm,
+)
+from ourplan.plans.models import Plan, WorkingEntry
 from ourplan.plans.presenters import plan_page_context
 from ourplan.plans.services import TransitionRefused
 from ourplan.plans.workflow import TRANSITIONS_BY_NAME, Section, sections_for
@@ -148,3 +156,85 @@ def plan_move(request: HttpRequest, person_id: Any, transition: str) -> HttpResp
     return render(request, "plans/detail.jinja",
                   {"person": person, "can_change": True, "form": form,
                    **plan_page_context(plan)}, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def about_me(request: HttpRequest, person_id: Any) -> HttpResponse:
+    person = _person(request, person_id, purpose="plan_about_me")
+    _require_change(request, person)
+    plan = _plan(request, person)
+    about = plan.about_me
+    form = AboutMeForm(request.POST or None, instance=about, initial={"version": about.version})
+    return form_page(
+        request, form, template="plans/about_me.jinja", context={"person": person, "plan": plan},
+        save=lambda: services.about_me_update(actor=_user(request), plan=plan,
+                                              version=form.cleaned_data["version"],
+                                              data=form.service_data()),
+        success=lambda _: "About me has been saved",
+        done=_plan_url(person),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def working(request: HttpRequest, person_id: Any) -> HttpResponse:
+    """What is working and not working, and strengths: the list and a form to add to it."""
+    person = _person(request, person_id, purpose="plan_working")
+    _require_change(request, person)
+    plan = _plan(request, person)
+    form = WorkingEntryForm(request.POST or None)
+    return form_page(
+        request, form, template="plans/working.jinja",
+        context={"person": person, "plan": plan, "entries": plan.working_entries.all()},
+        save=lambda: services.working_entry_add(actor=_user(request), plan=plan,
+                                                data=form.service_data()),
+        success=lambda entry: f"Added: {entry.text[:60]}",
+        done=reverse("plans:working", kwargs={"person_id": person.pk}),
+    )
+
+
+def _entry(plan: Plan, entry_id: Any) -> WorkingEntry:
+    entry = next((e for e in plan.working_entries.all() if str(e.pk) == str(entry_id)), None)
+    if entry is None:
+        raise Http404
+    return entry
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def working_edit(request: HttpRequest, person_id: Any, entry_id: Any) -> HttpResponse:
+    person = _person(request, person_id, purpose="plan_working")
+    _require_change(request, person)
+    plan = _plan(request, person)
+    entry = _entry(plan, entry_id)
+    form = WorkingEntryEditForm(request.POST or None, instance=entry,
+                                initial={"version": entry.version})
+    return form_page(
+        request, form, template="plans/working_edit.jinja",
+        context={"person": person, "plan": plan, "entry": entry},
+        save=lambda: services.working_entry_update(actor=_user(request), entry=entry,
+                                                   version=form.cleaned_data["version"],
+                                                   data=form.service_data()),
+        success=lambda _: "Your change has been saved",
+        done=reverse("plans:working", kwargs={"person_id": person.pk}),
+    )
+
+
+@login_required
+@require_POST
+def working_remove(request: HttpRequest, person_id: Any, entry_id: Any) -> HttpResponse:
+    person = _person(request, person_id, purpose="plan_working")
+    _require_change(request, person)
+    plan = _plan(request, person)
+    entry = _entry(plan, entry_id)
+    form = TransitionForm(request.POST)  # carries just the version
+    if form.is_valid():
+        call_service(form, services.working_entry_remove, actor=_user(request), entry=entry,
+                     version=form.cleaned_data["version"])
+    if form.errors:
+        messages.error(request, " ".join(str(e) for e in form.non_field_errors())
+                       or "This could not be removed. Try again")
+    else:
+        messages.success(request, "Removed")
+    return redirect("plans:working", person_id=person.pk)

@@ -17,24 +17,34 @@ CHROMIUM_ARGS = [
 
 
 def pytest_collection_modifyitems(items):
+    # A conftest's collection hook sees every item in the run, so only this folder's are marked.
     here = Path(__file__).parent
     for item in items:
-        if here in Path(item.fspath).parents:
+        if here in item.path.parents:
             item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: run `make test`, which installs Debian's chromium")
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: run `make test`, which installs "
+                    "Debian's chromium package (never `playwright install`)")
     # Playwright's sync API runs an event loop in this thread; the tests' ORM calls are still
     # synchronous and safe, so Django's async guard is lifted while the browser runs.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ def sign_in_as_persona(page: Page, name: str) -> None:
     check_accessibility(page)
     page.get_by_role("button", name=f"Sign in as {name}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your caseload")
+    check_accessibility(page)
 
 
 def sign_in_with_password(page: Page, username: str, password: str) -> None:
@@ -28,10 +29,11 @@ def sign_in_with_password(page: Page, username: str, password: str) -> None:
 
 def test_a_named_coordinator_adds_someone_to_cecilias_circle(page: Page):
     sign_in_as_persona(page, "Sam Okafor")
-    check_accessibility(page)
 
+    expect(page.get_by_role("link", name="Gwen Roberts")).to_be_visible()
     page.get_by_label("Search by name or NHS number").fill("Cecilia")
     page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("link", name="Gwen Roberts")).to_have_count(0)
     expect(page.get_by_role("link", name="Cecilia Adeyemi")).to_be_visible()
     check_accessibility(page)
 
@@ -55,6 +57,7 @@ def test_a_named_coordinator_adds_someone_to_cecilias_circle(page: Page):
     expect(summary).to_contain_text("There is a problem")
     expect(page.locator("#id_nhs_number-error")).to_contain_text("This is not a valid NHS number")
     expect(page).to_have_title(re.compile("^Error: "))
+    expect(summary).to_be_focused()
     check_accessibility(page)
 
     summary.get_by_role("link", name=re.compile("not a valid NHS number")).click()
@@ -79,25 +82,33 @@ def test_searching_by_nhs_number_finds_cecilia(page: Page):
     page.get_by_label("Search by name or NHS number").fill("999 000 0018")
     page.get_by_role("button", name="Search").click()
 
+    expect(page.get_by_role("link", name="Gwen Roberts")).to_have_count(0)
     expect(page.get_by_role("link", name="Cecilia Adeyemi")).to_be_visible()
-    expect(page.get_by_role("link", name="Mark Ellison")).to_have_count(0)
     check_accessibility(page)
 
 
 def test_password_sign_in_with_a_wrong_then_right_password(page: Page):
+    page.goto("/sign-in/")
+    check_accessibility(page)
     sign_in_with_password(page, "priya.shah", "wrong password")
 
     expect(page.locator(".nhsuk-error-summary")).to_contain_text(
         "Enter a correct username and password")
+    expect(page).to_have_title(re.compile("^Error: "))
     check_accessibility(page)
 
     sign_in_with_password(page, "priya.shah", DEMO_PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("Your caseload")
+    expect(page.get_by_role("link", name="Cecilia Adeyemi")).to_be_visible()
+    check_accessibility(page)
 
 
 def test_five_wrong_passwords_lock_the_account(page: Page):
-    for _ in range(5):
+    for attempt in range(1, 6):
         sign_in_with_password(page, "jo.bennett", "not it")
+        if attempt == 1:
+            expect(page.locator(".nhsuk-error-summary")).to_be_visible()
+            check_accessibility(page)
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Your account is locked")
     check_accessibility(page)
@@ -114,29 +125,36 @@ def test_sign_in_works_with_the_keyboard_alone(page: Page):
     expect(skip).to_be_focused()
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile("#maincontent$"))
+    expect(page.locator("#maincontent")).to_be_focused()
 
-    page.locator("#id_username").focus()
+    # From the main content, the next Tab goes to the first field of the form.
+    page.keyboard.press("Tab")
+    expect(page.locator("#id_username")).to_be_focused()
     page.keyboard.type("helen.price")
     page.keyboard.press("Tab")
     expect(page.locator("#id_password")).to_be_focused()
     page.keyboard.type(DEMO_PASSWORD)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your caseload")
+    check_accessibility(page)
+
+
+def assert_no_sideways_scroll(page: Page) -> None:
+    widths = page.evaluate(
+        "({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})")
+    assert widths["scroll"] <= widths["inner"], (
+        f"{page.url} scrolls sideways on a phone: {widths['scroll']}px of content in a "
+        f"{widths['inner']}px window")
 
 
 def test_pages_fit_a_phone_screen(phone_page: Page):
     sign_in_as_persona(phone_page, "Sam Okafor")
-    for path in ["/people/", None]:
-        if path:
-            phone_page.goto(path)
-        else:
-            phone_page.goto("/people/")
-            phone_page.get_by_role("link", name="Cecilia Adeyemi").click()
-            expect(phone_page.get_by_role("heading", level=1)).to_contain_text("Cecilia")
-        fits = phone_page.evaluate(
-            "document.documentElement.scrollWidth <= window.innerWidth")
-        assert fits, f"{phone_page.url} scrolls sideways on a phone"
-        check_accessibility(phone_page)
+    assert_no_sideways_scroll(phone_page)
+
+    phone_page.get_by_role("link", name="Cecilia Adeyemi").click()
+    expect(phone_page.get_by_role("heading", level=1)).to_contain_text("Cecilia Adeyemi")
+    assert_no_sideways_scroll(phone_page)
+    check_accessibility(phone_page)
 
 
 def test_an_administrator_sees_who_looked_at_cecilias_record(page: Page):
@@ -146,13 +164,18 @@ def test_an_administrator_sees_who_looked_at_cecilias_record(page: Page):
     page.goto("/sign-out/")
     check_accessibility(page)
     page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("link", name="Sign out")).to_have_count(0)
 
     sign_in_as_persona(page, "Tom Hughes")
     page.get_by_role("link", name="Audit").click()
+    expect(page.get_by_label("Search by name or NHS number")).to_be_visible()
     check_accessibility(page)
     page.get_by_label("Search by name or NHS number").fill("999 000 0018")
     page.get_by_role("button", name="Search").click()
-    page.get_by_role("link", name=re.compile("^Cecilia Adeyemi")).click()
+    result = page.get_by_role("link", name=re.compile("^Cecilia Adeyemi"))
+    expect(result).to_be_visible()
+    check_accessibility(page)
+    result.click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Who has looked at Cecilia Adeyemi's record")
@@ -164,6 +187,7 @@ def test_an_administrator_sees_who_looked_at_cecilias_record(page: Page):
 def test_someone_outside_your_scope_is_not_found(page: Page):
     harold = Person.objects.get(nhs_number="9990000042")
     sign_in_as_persona(page, "Priya Shah")
+    expect(page.get_by_role("link", name="Harold Jenkins")).to_have_count(0)
 
     response = page.goto(f"/people/{harold.pk}/")
 
@@ -176,6 +200,7 @@ def test_someone_outside_your_scope_is_not_found(page: Page):
 def test_adding_a_person_shows_errors_beside_the_fields(page: Page):
     sign_in_as_persona(page, "Sam Okafor")
     page.get_by_role("link", name="Add a person").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add a person")
     check_accessibility(page)
 
     page.get_by_label("NHS number").fill("999 000 001")
@@ -254,4 +279,36 @@ def test_a_coordinator_starts_a_plan_and_moves_it_on(page: Page):
     page.get_by_label("Not confident").check()
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("More support", exact=True)).to_be_visible()
+    check_accessibility(page)
+
+
+def test_cecilias_about_me_and_what_is_working(page: Page):
+    sign_in_as_persona(page, "Sam Okafor")
+    page.get_by_role("link", name="Cecilia Adeyemi").click()
+    page.get_by_role("link", name="Cece's care and support plan").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Personalised care and support plan")
+    check_accessibility(page)
+
+    page.locator("#plan-sections").get_by_role(
+        "link", name="About me and my one-page summary").click()
+    expect(page.get_by_label("What is important to me")).to_contain_text("fine bone china")
+    check_accessibility(page)
+    page.get_by_label("Please do (optional)", exact=True).fill("Make my tea in a china cup")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("About me has been saved")).to_be_visible()
+
+    page.locator("#plan-sections").get_by_role(
+        "link", name="What is working and not working").click()
+    expect(page.locator("li", has_text="Speak with my sisters weekly")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("button", name="Add").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text(
+        "Select whether it is working, not working or a strength")
+    check_accessibility(page)
+    page.get_by_label("Not working", exact=True).check()
+    page.get_by_label("What is it?").fill("I can't get upstairs to the bathroom at night")
+    page.get_by_label("The person", exact=True).check()
+    page.get_by_role("button", name="Add").click()
+    expect(page.locator("li", has_text="I can't get upstairs to the bathroom")).to_be_visible()
     check_accessibility(page)

@@ -16,7 +16,7 @@ from ourplan.api.schemas import ErrorOut, Strict
 from ourplan.core.errors import NotFound
 from ourplan.people import selectors as people_selectors
 from ourplan.plans import selectors, services
-from ourplan.plans.models import Plan
+from ourplan.plans.models import Perspective, Plan, WorkingEntry, WorkingKind
 from ourplan.plans.presenters import plan_page_context
 from ourplan.plans.workflow import (
     TRANSITIONS_BY_NAME,
@@ -68,6 +68,51 @@ class StageChangeOut(Schema):
     occurred_at: dt.datetime
 
 
+class AboutMeIn(Strict):
+    version: int
+    appreciated: str | None = None
+    important: str | None = None
+    support: str | None = None
+    health_summary: str | None = None
+    communication: str | None = None
+    please_do: str | None = None
+    please_dont: str | None = None
+    written_with: str | None = Field(None, max_length=200)
+
+
+class AboutMeOut(Schema):
+    version: int
+    appreciated: str
+    important: str
+    support: str
+    health_summary: str
+    communication: str
+    please_do: str
+    please_dont: str
+    written_with: str
+
+
+class WorkingIn(Strict):
+    kind: WorkingKind
+    text: str = Field(max_length=1000)
+    perspective: Perspective = Perspective.PERSON
+
+
+class WorkingPatch(Strict):
+    version: int
+    kind: WorkingKind | None = None
+    text: str | None = Field(None, max_length=1000)
+    perspective: Perspective | None = None
+
+
+class WorkingOut(Schema):
+    id: uuid.UUID
+    version: int
+    kind: str
+    text: str
+    perspective: str
+
+
 class PlanOut(Schema):
     id: uuid.UUID
     version: int
@@ -81,6 +126,8 @@ class PlanOut(Schema):
     sections: list[SectionOut]
     next_transitions: list[str]
     history: list[StageChangeOut]
+    about_me: AboutMeOut
+    working: list[WorkingOut]
 
 
 def _user(request: HttpRequest) -> User:
@@ -111,7 +158,19 @@ def _out(plan: Plan) -> dict[str, Any]:
         "history": [{"transition": c.transition, "from_stage": c.from_stage,
                      "to_stage": c.to_stage, "actor": c.actor.username,
                      "occurred_at": c.occurred_at} for c in page["history"]],
+        "about_me": {name: getattr(plan.about_me, name)
+                     for name in ("version", *services.ABOUT_ME_FIELDS)},
+        "working": [_working(e) for e in plan.working_entries.all()],
     }
+
+
+def _working(entry: WorkingEntry) -> dict[str, Any]:
+    return {"id": entry.pk, "version": entry.version, "kind": entry.kind, "text": entry.text,
+            "perspective": entry.perspective}
+
+
+def _plain(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: getattr(v, "value", v) for k, v in data.items()}
 
 
 def _reloaded(request: HttpRequest, plan: Plan) -> dict[str, Any]:
@@ -163,3 +222,51 @@ def plan_transition(request: HttpRequest, person_id: str, name: str,
     plan = services.TRANSITION_SERVICES[name](actor=_user(request), plan=plan,
                                               version=payload.version)
     return _reloaded(request, plan)
+
+
+@router.put("/people/{person_id}/plan/about-me", response={200: AboutMeOut, **ERRORS})
+def plan_about_me(request: HttpRequest, person_id: str, payload: AboutMeIn) -> Any:
+    """About me and the one-page summary; send the fields you change and the version."""
+    plan = _plan(request, person_id)
+    data = payload.model_dump(exclude_unset=True)
+    version = data.pop("version")
+    about = services.about_me_update(actor=_user(request), plan=plan, version=version,
+                                     data={k: v or "" for k, v in data.items()})
+    return {name: getattr(about, name) for name in ("version", *services.ABOUT_ME_FIELDS)}
+
+
+@router.post("/people/{person_id}/plan/working", response={201: WorkingOut, **ERRORS})
+def plan_working_add(request: HttpRequest, person_id: str, payload: WorkingIn) -> Any:
+    plan = _plan(request, person_id)
+    entry = services.working_entry_add(actor=_user(request), plan=plan,
+                                       data=_plain(payload.model_dump()))
+    return Status(201, _working(entry))
+
+
+def _entry(plan: Plan, entry_id: str) -> WorkingEntry:
+    entry = next((e for e in plan.working_entries.all() if str(e.pk) == entry_id), None)
+    if entry is None:
+        raise NotFound()
+    return entry
+
+
+@router.patch("/people/{person_id}/plan/working/{entry_id}",
+              response={200: WorkingOut, **ERRORS})
+def plan_working_update(request: HttpRequest, person_id: str, entry_id: str,
+                        payload: WorkingPatch) -> Any:
+    plan = _plan(request, person_id)
+    data = payload.model_dump(exclude_unset=True)
+    version = data.pop("version")
+    entry = services.working_entry_update(actor=_user(request), entry=_entry(plan, entry_id),
+                                          version=version, data=_plain(data))
+    return _working(entry)
+
+
+@router.delete("/people/{person_id}/plan/working/{entry_id}",
+               response={204: None, **ERRORS})
+def plan_working_remove(request: HttpRequest, person_id: str, entry_id: str,
+                        version: int) -> Any:
+    plan = _plan(request, person_id)
+    services.working_entry_remove(actor=_user(request), entry=_entry(plan, entry_id),
+                                  version=version)
+    return Status(204, None)

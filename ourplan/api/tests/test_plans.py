@@ -64,3 +64,29 @@ def test_one_plan_per_person_and_stale_versions(api, person):
 def test_a_plan_outside_the_scope_answers_404(api, stranger):
     assert api.get(f"/people/{stranger.pk}/plan").status_code == 404
     assert api.post(f"/people/{stranger.pk}/plan", {"kind": "full"}).status_code == 404
+
+
+# --- API -------------------------------------------------------------------------------------
+
+def test_about_me_and_working_over_the_api(api, person):
+    path = f"/people/{person.pk}/plan"
+    api.post(path, {"kind": "full"})
+
+    about = api.put(f"{path}/about-me", {"version": 1, "important": "A good cup of tea"})
+    stale = api.put(f"{path}/about-me", {"version": 1, "important": "Coffee"})
+    added = api.post(f"{path}/working", {"kind": "working", "text": "My new stoma nurse"})
+    bad = api.post(f"{path}/working", {"kind": "sometimes", "text": ""})
+    entry_id = added.json()["id"]
+    changed = api.patch(f"{path}/working/{entry_id}", {"version": 1, "kind": "strength"})
+    whole = api.get(path).json()
+    removed = api.delete(f"{path}/working/{entry_id}?version=2")
+
+    assert about.json()["important"] == "A good cup of tea"
+    assert stale.status_code == 409
+    assert added.status_code == 201
+    assert bad.status_code == 422
+    assert {e["field"] for e in bad.json()["errors"]} == {"kind"}
+    assert changed.json()["kind"] == "strength"
+    assert whole["about_me"]["important"] == "A good cup of tea"
+    assert [w["text"] for w in whole["working"]] == ["My new stoma nurse"]
+    assert removed.status_code == 204

@@ -43,6 +43,8 @@ def test_the_demo_has_what_the_stories_need():
     assert representative.representative_basis == "court_deputy"
     assert mark.care_team.exists()
     assert cecilia.plan.stage == "conversation"
+    assert "fine bone china" in cecilia.plan.about_me.important
+    assert cecilia.plan.working_entries.filter(kind="not_working").count() == 5
     assert mark.plan.stage == "preparation"
 
 
