@@ -122,6 +122,28 @@ PEOPLE: list[dict[str, Any]] = [
                                 "never know how I like it"),
                 ("strength", "Funny, organised and a good listener"),
             ],
+            "outcomes": [
+                ({"need": "Help with physical tasks since my stroke",
+                  "text": "I can make a cup of tea on my own, the way I like it, in my fine "
+                          "bone china cup",
+                  "barriers": "My right hand is weak and the kettle is heavy",
+                  "solution_traditional": "Carers make tea at each visit",
+                  "solution_different": "A kettle tipper and practice with the occupational "
+                                        "therapist",
+                  "rough_cost": "35.00", "importance": "high"},
+                 [{"what": "Practise making tea in my own kitchen", "owner_kind": "service",
+                   "owner": "Community occupational therapist"},
+                  {"what": "Find a lighter kettle and a kettle tipper", "owner_kind": "circle",
+                   "owner": "Bernard"}]),
+                ({"need": "Social contact and wellbeing",
+                  "text": "I go out for lunch with my high school friends once a month",
+                  "barriers": "I am often waiting in for the district nurse",
+                  "solution_different": "Agree a set visit time with the district nurses on "
+                                        "lunch days",
+                  "importance": "high"},
+                 [{"what": "Agree a fixed visit time on the first Thursday of each month",
+                   "owner_kind": "service", "owner": "District nursing team"}]),
+            ],
             "completed": ["about_me", "working", "health"],
             "moves": ["prepare", "hold_conversation"],
         },
@@ -261,6 +283,11 @@ def _demo_plan(actor: User, person: Person, spec: dict[str, Any]) -> None:
     for kind, text in spec.get("working", []):
         plan_services.working_entry_add(actor=actor, plan=plan,
                                         data={"kind": kind, "text": text})
+    for outcome_data, actions in spec.get("outcomes", []):
+        outcome = plan_services.outcome_add(actor=actor, plan=plan, data=outcome_data)
+        for action in actions:
+            plan_services.action_add(actor=actor, plan=plan,
+                                     data={**action, "outcome": outcome})
     plan.refresh_from_db()
     for section in spec["completed"]:
         plan = plan_services.plan_section_set_status(actor=actor, plan=plan,

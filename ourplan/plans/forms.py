@@ -9,7 +9,7 @@ from django import forms
 
 from ourplan.core.forms import NHSDateField, NHSForm, NHSModelForm
 from ourplan.people.forms import VersionField
-from ourplan.plans.models import AboutMe, Plan, WorkingEntry
+from ourplan.plans.models import AboutMe, Action, Outcome, Plan, WorkingEntry
 from ourplan.plans.workflow import OPTIONAL_SECTIONS, PlanKind, SectionStatus
 
 KIND_REQUIRED = "Select the kind of plan"
@@ -106,4 +106,62 @@ class WorkingEntryForm(NHSModelForm):
 
 
 class WorkingEntryEditForm(WorkingEntryForm):
+    version = VersionField()
+
+
+class OutcomeForm(NHSModelForm):
+    class Meta:
+        model = Outcome
+        fields = ("need", "text", "barriers", "risk_if_not_achieved", "solution_traditional",
+                  "solution_different", "solution_radical", "solution_risks", "mitigation",
+                  "rough_cost", "importance", "status")
+        widgets: dict[str, type[forms.Widget]] = {
+            name: forms.Textarea for name in fields
+            if name not in {"rough_cost", "importance", "status"}
+        }
+        widgets.update({"importance": forms.RadioSelect, "status": forms.RadioSelect})
+        error_messages = {
+            "text": {"required": "Write the outcome, in the person's words"},
+            "rough_cost": {"invalid": "Enter a rough cost in pounds, like 250 or 49.99",
+                           "max_decimal_places": "Enter the cost to the nearest penny",
+                           "max_digits": "Enter a cost under £100,000,000"},
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("importance", "status"):
+            self.fields[name].choices = [c for c in self.fields[name].choices if c[0] != ""]  # type: ignore[attr-defined]
+        self.fields["rough_cost"].widget.attrs["inputmode"] = "decimal"
+
+    def service_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class OutcomeEditForm(OutcomeForm):
+    version = VersionField()
+
+
+class ActionForm(NHSModelForm):
+    by_when = NHSDateField(label="By when", required=False)
+
+    class Meta:
+        model = Action
+        fields = ("what", "owner_kind", "owner", "by_when", "status")
+        widgets = {"what": forms.Textarea, "owner_kind": forms.RadioSelect,
+                   "status": forms.RadioSelect}
+        error_messages = {
+            "what": {"required": "Say what will be done"},
+            "owner_kind": {"required": "Select who will do it"},
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("owner_kind", "status"):
+            self.fields[name].choices = [c for c in self.fields[name].choices if c[0] != ""]  # type: ignore[attr-defined]
+
+    def service_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class ActionEditForm(ActionForm):
     version = VersionField()

@@ -181,3 +181,92 @@ class WorkingEntry(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text[:40]}"
+
+
+class Importance(models.TextChoices):
+    HIGH = "high", "Very important to me"
+    MEDIUM = "medium", "Important to me"
+    LOW = "low", "Would be nice"
+
+
+class OutcomeStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "On the way"
+    ACHIEVED = "achieved", "Achieved"
+    CHANGED = "changed", "Changed"
+    NO_LONGER_NEEDED = "no_longer_needed", "No longer needed"
+
+
+COST_NEGATIVE = "A rough cost cannot be less than zero"
+
+
+class Outcome(VersionedModel):
+    """What the person wants to achieve, for an assessed need, in their words, with what gets in
+    the way, the risk if it is not met, the solutions and their risks, and a rough cost."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="outcomes")
+    need = models.TextField("The need this is for", blank=True,
+                            help_text="The assessed need, if there is one")
+    text = models.TextField("The outcome, in the person's words",
+                            help_text="What they want to achieve or keep, not how. Start “I …”")
+    barriers = models.TextField("What gets in the way", blank=True)
+    risk_if_not_achieved = models.TextField("What could happen if it is not achieved",
+                                            blank=True)
+    solution_traditional = models.TextField("Traditional solutions", blank=True,
+                                            help_text="What would usually be offered")
+    solution_different = models.TextField("Different solutions", blank=True)
+    solution_radical = models.TextField("Radical solutions", blank=True,
+                                        help_text="Nothing is impossible until ruled out")
+    solution_risks = models.TextField("Risks in these solutions", blank=True)
+    mitigation = models.TextField("How those risks will be reduced", blank=True)
+    rough_cost = models.DecimalField("Rough cost (£)", max_digits=10, decimal_places=2,
+                                     null=True, blank=True,
+                                     validators=[MinValueValidator(0, COST_NEGATIVE)])
+    importance = models.CharField(max_length=8, choices=Importance.choices,
+                                  default=Importance.MEDIUM)
+    status = models.CharField(max_length=20, choices=OutcomeStatus.choices,
+                              default=OutcomeStatus.NOT_STARTED)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class ActionOwner(models.TextChoices):
+    PERSON = "person", "The person"
+    CIRCLE = "circle", "Someone in their circle"
+    SERVICE = "service", "A service"
+    COMMUNITY = "community", "A community or voluntary resource"
+
+
+class ActionStatus(models.TextChoices):
+    TO_DO = "to_do", "To do"
+    DOING = "doing", "Being done"
+    DONE = "done", "Done"
+    STOPPED = "stopped", "Stopped"
+
+
+class Action(VersionedModel):
+    """Who does what, by when, for which outcome."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="actions")
+    what = models.TextField("What will be done")
+    owner_kind = models.CharField("Who will do it", max_length=16, choices=ActionOwner.choices)
+    owner = models.CharField("Their name", max_length=200, blank=True,
+                             help_text="For example, Bernard, or the district nursing team")
+    by_when = models.DateField("By when", null=True, blank=True)
+    status = models.CharField(max_length=8, choices=ActionStatus.choices,
+                              default=ActionStatus.TO_DO)
+
+    class Meta:
+        ordering = ["by_when", "created_at"]
+
+    def __str__(self) -> str:
+        return self.what[:60]
+
+    def clean(self) -> None:
+        if self.outcome_id and self.plan_id and self.outcome.plan_id != self.plan_id:
+            raise ValidationError({"outcome": "Select one of this plan's outcomes"})

@@ -15,7 +15,15 @@ from ourplan.core.audit import audit_record, diff, snapshot
 from ourplan.core.errors import DomainError, NotAllowed, NotFound
 from ourplan.core.services import apply_fields, bump_version, check_version
 from ourplan.people.models import Person
-from ourplan.plans.models import AboutMe, Plan, PlanSection, PlanStageChange, WorkingEntry
+from ourplan.plans.models import (
+    AboutMe,
+    Action,
+    Outcome,
+    Plan,
+    PlanSection,
+    PlanStageChange,
+    WorkingEntry,
+)
 from ourplan.plans.workflow import (
     DONE,
     OPTIONAL_SECTIONS,
@@ -294,3 +302,75 @@ def working_entry_remove(*, actor: User, entry: WorkingEntry, version: int) -> N
     audit_record(actor=actor, action="plan.working_entry_removed", person=entry.plan.person,
                  obj=entry, changes=snapshot(entry, WORKING_FIELDS))
     entry.delete()
+
+
+OUTCOME_FIELDS = ("need", "text", "barriers", "risk_if_not_achieved", "solution_traditional",
+                  "solution_different", "solution_radical", "solution_risks", "mitigation",
+                  "rough_cost", "importance", "status")
+ACTION_FIELDS = ("outcome", "what", "owner_kind", "owner", "by_when", "status")
+
+
+@transaction.atomic
+def outcome_add(*, actor: User, plan: Plan, data: Mapping[str, Any]) -> Outcome:
+    _require(actor, "plans.change_plan", plan.person)
+    plan = _locked(actor, plan)
+    outcome = apply_fields(Outcome(plan=plan), data, OUTCOME_FIELDS)
+    outcome.save()
+    _started(actor=actor, plan=plan, section=Section.OUTCOMES)
+    audit_record(actor=actor, action="plan.outcome_added", person=plan.person, obj=outcome,
+                 changes=snapshot(outcome, OUTCOME_FIELDS))
+    return outcome
+
+
+@transaction.atomic
+def outcome_update(
+    *, actor: User, outcome: Outcome, version: int, data: Mapping[str, Any]
+) -> Outcome:
+    _require(actor, "plans.change_plan", outcome.plan.person)
+    locked = (Outcome.objects.select_for_update()
+              .filter(pk=outcome.pk, plan__in=Plan.objects.visible_to(actor)).first())
+    if locked is None:
+        raise NotFound()
+    check_version(locked, version)
+    before = snapshot(locked, OUTCOME_FIELDS)
+    apply_fields(locked, data, OUTCOME_FIELDS)
+    changes = diff(before, snapshot(locked, OUTCOME_FIELDS))
+    if changes:
+        bump_version(locked)
+        locked.save()
+        audit_record(actor=actor, action="plan.outcome_updated", person=locked.plan.person,
+                     obj=locked, changes=changes)
+    return locked
+
+
+@transaction.atomic
+def action_add(*, actor: User, plan: Plan, data: Mapping[str, Any]) -> Action:
+    """An action serves one of the plan's outcomes."""
+    _require(actor, "plans.change_plan", plan.person)
+    plan = _locked(actor, plan)
+    action = apply_fields(Action(plan=plan), data, ACTION_FIELDS)
+    action.save()
+    _started(actor=actor, plan=plan, section=Section.ACTIONS)
+    audit_record(actor=actor, action="plan.action_added", person=plan.person, obj=action,
+                 changes=snapshot(action, ACTION_FIELDS))
+    return action
+
+
+@transaction.atomic
+def action_update(*, actor: User, action: Action, version: int,
+                  data: Mapping[str, Any]) -> Action:
+    _require(actor, "plans.change_plan", action.plan.person)
+    locked = (Action.objects.select_for_update()
+              .filter(pk=action.pk, plan__in=Plan.objects.visible_to(actor)).first())
+    if locked is None:
+        raise NotFound()
+    check_version(locked, version)
+    before = snapshot(locked, ACTION_FIELDS)
+    apply_fields(locked, data, ACTION_FIELDS)
+    changes = diff(before, snapshot(locked, ACTION_FIELDS))
+    if changes:
+        bump_version(locked)
+        locked.save()
+        audit_record(actor=actor, action="plan.action_updated", person=locked.plan.person,
+                     obj=locked, changes=changes)
+    return locked

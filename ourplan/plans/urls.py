@@ -13,4 +13,10 @@ urlpatterns = [
     path("working/", views.working, name="working"),
     path("working/<uuid:entry_id>/edit/", views.working_edit, name="working_edit"),
     path("working/<uuid:entry_id>/remove/", views.working_remove, name="working_remove"),
+    path("outcomes/", views.outcomes, name="outcomes"),
+    path("outcomes/add/", views.outcome_add, name="outcome_add"),
+    path("outcomes/coach/", views.outcome_coach, name="outcome_coach"),
+    path("outcomes/<uuid:outcome_id>/edit/", views.outcome_edit, name="outcome_edit"),
+    path("outcomes/<uuid:outcome_id>/actions/add/", views.action_add, name="action_add"),
+    path("actions/<uuid:action_id>/edit/", views.action_edit, name="action_edit"),
 ]

@@ -19,8 +19,13 @@ from ourplan.core.views_helpers import call_service, form_page
 from ourplan.people import selectors as people_selectors
 from ourplan.people.models import Person
 from ourplan.plans import selectors, services
+from ourplan.plans.coaching import coach_outcome
 from ourplan.plans.forms import (
     AboutMeForm,
+    ActionEditForm,
+    ActionForm,
+    OutcomeEditForm,
+    OutcomeForm,
     PlanStartForm,
     SectionStatusForm,
     SupportNeedsForm,
@@ -28,7 +33,7 @@ from ourplan.plans.forms import (
     WorkingEntryEditForm,
     WorkingEntryForm,
 )
-from ourplan.plans.models import Plan, WorkingEntry
+from ourplan.plans.models import Action, Outcome, Plan, WorkingEntry
 from ourplan.plans.presenters import plan_page_context
 from ourplan.plans.services import TransitionRefused
 from ourplan.plans.workflow import TRANSITIONS_BY_NAME, Section, sections_for
@@ -238,3 +243,116 @@ def working_remove(request: HttpRequest, person_id: Any, entry_id: Any) -> HttpR
     else:
         messages.success(request, "Removed")
     return redirect("plans:working", person_id=person.pk)
+
+
+def _outcomes_url(person: Person) -> str:
+    return reverse("plans:outcomes", kwargs={"person_id": person.pk})
+
+
+def _outcome(plan: Plan, outcome_id: Any) -> Outcome:
+    outcome = plan.outcomes.filter(pk=outcome_id).first()
+    if outcome is None:
+        raise Http404
+    return outcome
+
+
+@login_required
+@require_http_methods(["GET"])
+def outcomes(request: HttpRequest, person_id: Any) -> HttpResponse:
+    """Needs, outcomes and the actions for each, with coaching on each outcome."""
+    person = _person(request, person_id, purpose="plan_outcomes")
+    plan = _plan(request, person)
+    items = [{"outcome": o, "advice": coach_outcome(o.text), "actions": list(o.actions.all())}
+             for o in plan.outcomes.prefetch_related("actions")]
+    return render(request, "plans/outcomes.jinja", {
+        "person": person, "plan": plan, "items": items,
+        "can_change": request.user.has_perm("plans.change_plan", person)})
+
+
+@login_required
+@require_http_methods(["POST"])
+def outcome_coach(request: HttpRequest, person_id: Any) -> HttpResponse:
+    """Coaching for the outcome being typed (htmx swaps it in beside the field)."""
+    _person(request, person_id, purpose="plan_outcomes")
+    text = request.POST.get("text", "")[:5000]
+    return render(request, "plans/_coaching.jinja",
+                  {"advice": coach_outcome(text) if text.strip() else None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outcome_add(request: HttpRequest, person_id: Any) -> HttpResponse:
+    person = _person(request, person_id, purpose="plan_outcomes")
+    _require_change(request, person)
+    plan = _plan(request, person)
+    form = OutcomeForm(request.POST or None)
+    return form_page(
+        request, form, template="plans/outcome_form.jinja",
+        context={"person": person, "plan": plan, "outcome": None,
+                 "advice": coach_outcome(request.POST.get("text", "")) if request.POST else None},
+        save=lambda: services.outcome_add(actor=_user(request), plan=plan,
+                                          data=form.service_data()),
+        success=lambda outcome: f"Outcome added: {outcome.text[:60]}",
+        done=_outcomes_url(person),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outcome_edit(request: HttpRequest, person_id: Any, outcome_id: Any) -> HttpResponse:
+    person = _person(request, person_id, purpose="plan_outcomes")
+    _require_change(request, person)
+    plan = _plan(request, person)
+    outcome = _outcome(plan, outcome_id)
+    form = OutcomeEditForm(request.POST or None, instance=outcome,
+                           initial={"version": outcome.version})
+    return form_page(
+        request, form, template="plans/outcome_form.jinja",
+        context={"person": person, "plan": plan, "outcome": outcome,
+                 "advice": coach_outcome(form["text"].value() or "")},
+        save=lambda: services.outcome_update(actor=_user(request), outcome=outcome,
+                                             version=form.cleaned_data["version"],
+                                             data=form.service_data()),
+        success=lambda _: "Outcome saved",
+        done=_outcomes_url(person),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_add(request: HttpRequest, person_id: Any, outcome_id: Any) -> HttpResponse:
+    person = _person(request, person_id, purpose="plan_actions")
+    _require_change(request, person)
+    plan = _plan(request, person)
+    outcome = _outcome(plan, outcome_id)
+    form = ActionForm(request.POST or None)
+    return form_page(
+        request, form, template="plans/action_form.jinja",
+        context={"person": person, "plan": plan, "outcome": outcome, "action": None},
+        save=lambda: services.action_add(actor=_user(request), plan=plan,
+                                         data={**form.service_data(), "outcome": outcome}),
+        success=lambda action: f"Action added: {action.what[:60]}",
+        done=_outcomes_url(person),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_edit(request: HttpRequest, person_id: Any, action_id: Any) -> HttpResponse:
+    person = _person(request, person_id, purpose="plan_actions")
+    _require_change(request, person)
+    plan = _plan(request, person)
+    action: Action | None = plan.actions.select_related("outcome").filter(pk=action_id).first()
+    if action is None:
+        raise Http404
+    form = ActionEditForm(request.POST or None, instance=action,
+                          initial={"version": action.version})
+    return form_page(
+        request, form, template="plans/action_form.jinja",
+        context={"person": person, "plan": plan, "outcome": action.outcome, "action": action},
+        save=lambda: services.action_update(actor=_user(request), action=action,
+                                            version=form.cleaned_data["version"],
+                                            data=form.service_data()),
+        success=lambda _: "Action saved",
+        done=_outcomes_url(person),
+    )

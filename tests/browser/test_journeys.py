@@ -24,7 +24,9 @@ def sign_in_with_password(page: Page, username: str, password: str) -> None:
     page.goto("/sign-in/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    # Wait for the answer: the next step may navigate away and abort an unfinished POST.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
 
 
 def test_a_named_coordinator_adds_someone_to_cecilias_circle(page: Page):
@@ -311,4 +313,35 @@ def test_cecilias_about_me_and_what_is_working(page: Page):
     page.get_by_label("The person", exact=True).check()
     page.get_by_role("button", name="Add").click()
     expect(page.locator("li", has_text="I can't get upstairs to the bathroom")).to_be_visible()
+    check_accessibility(page)
+
+
+def test_outcomes_are_coached_as_they_are_written(page: Page):
+    sign_in_as_persona(page, "Sam Okafor")
+    cecilia = Person.objects.get(nhs_number="9990000018")
+    page.goto(f"/people/{cecilia.pk}/plan/outcomes/")
+    expect(page.get_by_role("heading", name=re.compile("cup of tea on my own"))).to_be_visible()
+    check_accessibility(page)
+
+    page.get_by_role("button", name="Add an outcome").click()
+    outcome = page.get_by_label("The outcome, in the person's words")
+    outcome.fill("3 homecare visits a day for medication administration")
+    outcome.press("End")  # a keystroke, as a person typing would make
+    coaching = page.locator("#outcome-coaching")
+    expect(coaching).to_contain_text("This outcome could be better")
+    expect(coaching).to_contain_text("homecare")
+    check_accessibility(page)
+
+    outcome.fill("I take the right dose of my medicines at the right time of day")
+    outcome.press("End")
+    expect(coaching).to_contain_text("Nothing to suggest")
+    page.get_by_label("Rough cost (£) (optional)").fill("-3")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#id_rough_cost-error")).to_contain_text("cannot be less than zero")
+    check_accessibility(page)
+
+    page.get_by_label("Rough cost (£) (optional)").fill("0")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name=re.compile("right dose of my medicines"))
+           ).to_be_visible()
     check_accessibility(page)

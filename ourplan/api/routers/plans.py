@@ -12,11 +12,23 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from ourplan.accounts.models import User
-from ourplan.api.schemas import ErrorOut, Strict
+from ourplan.api.schemas import ErrorOut, Strict, partial
 from ourplan.core.errors import NotFound
 from ourplan.people import selectors as people_selectors
 from ourplan.plans import selectors, services
-from ourplan.plans.models import Perspective, Plan, WorkingEntry, WorkingKind
+from ourplan.plans.coaching import coach_outcome, outcome_flags
+from ourplan.plans.models import (
+    Action,
+    ActionOwner,
+    ActionStatus,
+    Importance,
+    Outcome,
+    OutcomeStatus,
+    Perspective,
+    Plan,
+    WorkingEntry,
+    WorkingKind,
+)
 from ourplan.plans.presenters import plan_page_context
 from ourplan.plans.workflow import (
     TRANSITIONS_BY_NAME,
@@ -113,6 +125,81 @@ class WorkingOut(Schema):
     perspective: str
 
 
+class OutcomeIn(Strict):
+    need: str = ""
+    text: str
+    barriers: str = ""
+    risk_if_not_achieved: str = ""
+    solution_traditional: str = ""
+    solution_different: str = ""
+    solution_radical: str = ""
+    solution_risks: str = ""
+    mitigation: str = ""
+    rough_cost: decimal.Decimal | None = Field(None, max_digits=10, decimal_places=2)
+    importance: Importance = Importance.MEDIUM
+    status: OutcomeStatus = OutcomeStatus.NOT_STARTED
+
+
+OutcomePatch = partial("OutcomePatch", OutcomeIn, version=(int, ...))
+
+
+class ActionOut(Schema):
+    id: uuid.UUID
+    version: int
+    outcome: uuid.UUID
+    what: str
+    owner_kind: str
+    owner: str
+    by_when: dt.date | None
+    status: str
+
+
+class OutcomeOut(Schema):
+    id: uuid.UUID
+    version: int
+    need: str
+    text: str
+    flags: list[str]
+    barriers: str
+    risk_if_not_achieved: str
+    solution_traditional: str
+    solution_different: str
+    solution_radical: str
+    solution_risks: str
+    mitigation: str
+    rough_cost: decimal.Decimal | None
+    importance: str
+    status: str
+    actions: list[ActionOut]
+
+
+class ActionIn(Strict):
+    what: str
+    owner_kind: ActionOwner
+    owner: str = Field("", max_length=200)
+    by_when: dt.date | None = None
+    status: ActionStatus = ActionStatus.TO_DO
+
+
+ActionPatch = partial("ActionPatch", ActionIn, version=(int, ...))
+
+
+class CoachIn(Strict):
+    text: str = Field(max_length=5000)
+
+
+class AdviceOut(Schema):
+    flag: str
+    reason: str
+    hint: str
+
+
+class CoachOut(Schema):
+    text: str
+    flags: list[str]
+    advice: list[AdviceOut]
+
+
 class PlanOut(Schema):
     id: uuid.UUID
     version: int
@@ -128,6 +215,7 @@ class PlanOut(Schema):
     history: list[StageChangeOut]
     about_me: AboutMeOut
     working: list[WorkingOut]
+    outcomes: list[OutcomeOut]
 
 
 def _user(request: HttpRequest) -> User:
@@ -161,7 +249,20 @@ def _out(plan: Plan) -> dict[str, Any]:
         "about_me": {name: getattr(plan.about_me, name)
                      for name in ("version", *services.ABOUT_ME_FIELDS)},
         "working": [_working(e) for e in plan.working_entries.all()],
+        "outcomes": [_outcome(o) for o in plan.outcomes.prefetch_related("actions")],
     }
+
+
+def _action(a: Action) -> dict[str, Any]:
+    return {"id": a.pk, "version": a.version, "outcome": a.outcome_id, "what": a.what,
+            "owner_kind": a.owner_kind, "owner": a.owner, "by_when": a.by_when,
+            "status": a.status}
+
+
+def _outcome(o: Outcome) -> dict[str, Any]:
+    fields = {name: getattr(o, name) for name in services.OUTCOME_FIELDS}
+    return {"id": o.pk, "version": o.version, "flags": outcome_flags(o.text), **fields,
+            "actions": [_action(a) for a in o.actions.all()]}
 
 
 def _working(entry: WorkingEntry) -> dict[str, Any]:
@@ -270,3 +371,66 @@ def plan_working_remove(request: HttpRequest, person_id: str, entry_id: str,
     services.working_entry_remove(actor=_user(request), entry=_entry(plan, entry_id),
                                   version=version)
     return Status(204, None)
+
+
+@router.post("/outcomes/check", response={200: CoachOut, **ERRORS})
+def outcomes_check(request: HttpRequest, payload: CoachIn) -> Any:
+    """Coaching for an outcome: flags from solution_embedded, not_specific, not_personal, each
+    with the reason and a hint. An empty list means nothing to suggest."""
+    advice = coach_outcome(payload.text)
+    return {"text": payload.text, "flags": outcome_flags(payload.text),
+            "advice": [{"flag": a.flag, "reason": a.reason, "hint": a.hint} for a in advice]}
+
+
+@router.post("/people/{person_id}/plan/outcomes", response={201: OutcomeOut, **ERRORS})
+def plan_outcome_add(request: HttpRequest, person_id: str, payload: OutcomeIn) -> Any:
+    plan = _plan(request, person_id)
+    outcome = services.outcome_add(actor=_user(request), plan=plan,
+                                   data=_plain(payload.model_dump()))
+    return Status(201, _outcome(outcome))
+
+
+def _find_outcome(plan: Plan, outcome_id: str) -> Outcome:
+    outcome = next((o for o in plan.outcomes.all() if str(o.pk) == outcome_id), None)
+    if outcome is None:
+        raise NotFound()
+    return outcome
+
+
+@router.patch("/people/{person_id}/plan/outcomes/{outcome_id}",
+              response={200: OutcomeOut, **ERRORS})
+def plan_outcome_update(request: HttpRequest, person_id: str, outcome_id: str,
+                        payload: OutcomePatch) -> Any:  # type: ignore[valid-type]
+    plan = _plan(request, person_id)
+    data = payload.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
+    version = data.pop("version")
+    outcome = services.outcome_update(actor=_user(request),
+                                      outcome=_find_outcome(plan, outcome_id),
+                                      version=version, data=_plain(data))
+    return _outcome(outcome)
+
+
+@router.post("/people/{person_id}/plan/outcomes/{outcome_id}/actions",
+             response={201: ActionOut, **ERRORS})
+def plan_action_add(request: HttpRequest, person_id: str, outcome_id: str,
+                    payload: ActionIn) -> Any:
+    plan = _plan(request, person_id)
+    outcome = _find_outcome(plan, outcome_id)
+    action = services.action_add(actor=_user(request), plan=plan,
+                                 data={**_plain(payload.model_dump()), "outcome": outcome})
+    return Status(201, _action(action))
+
+
+@router.patch("/people/{person_id}/plan/actions/{action_id}",
+              response={200: ActionOut, **ERRORS})
+def plan_action_update(request: HttpRequest, person_id: str, action_id: str,
+                       payload: ActionPatch) -> Any:  # type: ignore[valid-type]
+    plan = _plan(request, person_id)
+    action = next((a for a in plan.actions.all() if str(a.pk) == action_id), None)
+    if action is None:
+        raise NotFound()
+    data = payload.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
+    version = data.pop("version")
+    action = services.action_update(actor=_user(request), action=action, version=version,
+                                    data=_plain(data))
+    return _action(action)

@@ -45,6 +45,8 @@ def test_the_demo_has_what_the_stories_need():
     assert cecilia.plan.stage == "conversation"
     assert "fine bone china" in cecilia.plan.about_me.important
     assert cecilia.plan.working_entries.filter(kind="not_working").count() == 5
+    assert cecilia.plan.outcomes.filter(text__contains="cup of tea").exists()
+    assert cecilia.plan.actions.count() == 3
     assert mark.plan.stage == "preparation"
 
 
