@@ -9,7 +9,8 @@ from django import forms
 
 from ourplan.core.forms import NHSDateField, NHSForm, NHSModelForm
 from ourplan.people.forms import VersionField
-from ourplan.plans.models import AboutMe, Action, Outcome, Plan, WorkingEntry
+from ourplan.people.models import PersonalContact
+from ourplan.plans.models import AboutMe, Action, AgreedBy, Outcome, Plan, WorkingEntry
 from ourplan.plans.workflow import OPTIONAL_SECTIONS, PlanKind, SectionStatus
 
 KIND_REQUIRED = "Select the kind of plan"
@@ -165,3 +166,28 @@ class ActionForm(NHSModelForm):
 
 class ActionEditForm(ActionForm):
     version = VersionField()
+
+
+class AgreeForm(NHSForm):
+    version = VersionField()
+    agreed_by = forms.ChoiceField(
+        label="Who agreed the plan?", choices=AgreedBy.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Select who agreed the plan",
+                        "invalid_choice": "Select who agreed the plan"})
+    representative = forms.ModelChoiceField(
+        label="Which representative?", queryset=PersonalContact.objects.none(), required=False,
+        help_text="Only if their representative agreed it",
+        error_messages={"invalid_choice": "Select a representative from the list"})
+    how = forms.CharField(
+        label="How did they agree?", max_length=300,
+        help_text="For example, signed at home with their named coordinator, or by phone",
+        error_messages={"required": "Say how they agreed, for example signed at home or by "
+                                    "phone"})
+
+    def __init__(self, *args: Any, person: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        representatives = [c.pk for c in person.personal_contacts.filter(removed_at__isnull=True)
+                           if "representative" in c.contact_types]
+        field = self.fields["representative"]
+        field.queryset = PersonalContact.objects.filter(pk__in=representatives)  # type: ignore[attr-defined]
+        field.empty_label = "Not a representative"  # type: ignore[attr-defined]

@@ -270,3 +270,55 @@ class Action(VersionedModel):
     def clean(self) -> None:
         if self.outcome_id and self.plan_id and self.outcome.plan_id != self.plan_id:
             raise ValidationError({"outcome": "Select one of this plan's outcomes"})
+
+
+class AgreedBy(models.TextChoices):
+    PERSON = "person", "The person themselves"
+    REPRESENTATIVE = "representative", "Their representative"
+
+
+class PlanVersionQuerySet(models.QuerySet["PlanVersion"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PlanHistoryIsAppendOnly()
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PlanHistoryIsAppendOnly()
+
+
+class PlanVersion(models.Model):
+    """An agreed version: an immutable snapshot of the whole plan as the person agreed it."""
+
+    id = models.BigAutoField(primary_key=True)
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    agreed_by = models.CharField("Who agreed it", max_length=16, choices=AgreedBy.choices)
+    representative = models.ForeignKey(
+        "people.PersonalContact", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    agreed_by_name = models.CharField(max_length=200)
+    how = models.CharField("How they agreed", max_length=300,
+                           help_text="For example, signed at home with Sam; by phone")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    agreed_at = models.DateTimeField(default=timezone.now)
+    plan_version = models.PositiveIntegerField(help_text="The plan's edit version agreed")
+    snapshot = models.JSONField()
+
+    objects: ClassVar[PlanVersionQuerySet] = PlanVersionQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"],
+                                               name="one_number_per_plan_version")]
+
+    def __str__(self) -> str:
+        return f"Version {self.number} of {self.plan}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PlanHistoryIsAppendOnly()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PlanHistoryIsAppendOnly()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ourplan.plans.models import Plan
+from ourplan.plans.snapshots import describe_changes, plan_snapshot
 from ourplan.plans.workflow import (
     DONE,
     Section,
@@ -38,7 +39,12 @@ def plan_page_context(plan: Plan) -> dict[str, Any]:
         })
     missing = [t["section"] for t in tasks if t["needed_now"]]
     stages = list(Stage)
+    versions = list(plan.versions.select_related("recorded_by"))
+    changes = (describe_changes(versions[-1].snapshot, plan_snapshot(plan))
+               if versions else [])
     return {
+        "versions": versions,
+        "changes_since_agreed": changes,
         "plan": plan,
         "tasks": tasks,
         "missing": missing,

@@ -14,16 +14,19 @@ from ourplan.accounts.models import User
 from ourplan.core.audit import audit_record, diff, snapshot
 from ourplan.core.errors import DomainError, NotAllowed, NotFound
 from ourplan.core.services import apply_fields, bump_version, check_version
-from ourplan.people.models import Person
+from ourplan.people.models import Person, PersonalContact
 from ourplan.plans.models import (
     AboutMe,
     Action,
+    AgreedBy,
     Outcome,
     Plan,
     PlanSection,
     PlanStageChange,
+    PlanVersion,
     WorkingEntry,
 )
+from ourplan.plans.snapshots import plan_snapshot
 from ourplan.plans.workflow import (
     DONE,
     OPTIONAL_SECTIONS,
@@ -43,6 +46,13 @@ SECTION_CANNOT_BE_SKIPPED = (
     "This section is needed in every plan, so it cannot be marked as not applying"
 )
 SUPPORT_FIELDS = ("pam_level", "pam_score", "pam_date", "confidence")
+NOT_AGREED = ("The person, or their representative, must agree the plan as it is now before it "
+              "can be put into action")
+AGREE_ONLY_WHEN_RECORDING = "A plan is agreed at the record and agree stage"
+NOTHING_NEW_TO_AGREE = "Nothing has changed since version {number} was agreed"
+REPRESENTATIVE_NEEDED = "Select the representative who agreed the plan"
+NOT_A_REPRESENTATIVE = "Select someone recorded in their circle as their representative"
+HOW_NEEDED = "Say how they agreed, for example signed at home or by phone"
 
 
 class TransitionRefused(DomainError):
@@ -157,6 +167,8 @@ def _move(*, actor: User, plan: Plan, version: int, transition: Transition,
         raise TransitionRefused(
             f"Complete these sections before moving on: {names}", missing=missing
         )
+    if transition.target == Stage.MAKE_IT_HAPPEN and not plan_is_agreed_as_it_is(plan):
+        raise TransitionRefused(NOT_AGREED)
     from_stage = plan.stage
     plan.stage = transition.target
     bump_version(plan)
@@ -374,3 +386,69 @@ def action_update(*, actor: User, action: Action, version: int,
         audit_record(actor=actor, action="plan.action_updated", person=locked.plan.person,
                      obj=locked, changes=changes)
     return locked
+
+
+# --- agreement and versions --------------------------------------------------------------
+
+def _comparable(snap: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in snap.items() if k != "sections"}
+
+
+def plan_is_agreed_as_it_is(plan: Plan) -> bool:
+    """Has the plan, as it is now, been agreed? (Section statuses do not count as changes.)"""
+    latest = plan.versions.order_by("-number").first()
+    return latest is not None and _comparable(latest.snapshot) == _comparable(plan_snapshot(plan))
+
+
+@transaction.atomic
+def plan_agree(
+    *, actor: User, plan: Plan, version: int, agreed_by: str, how: str,
+    representative: PersonalContact | None = None,
+) -> PlanVersion:
+    """Record that the person (or their representative) agreed the plan, freezing an immutable
+    snapshot of the whole plan as a numbered version. Later edits make a new draft."""
+    _require(actor, "plans.change_plan", plan.person)
+    plan = _locked(actor, plan)
+    check_version(plan, version)
+    if plan.stage != Stage.RECORD_AND_AGREE:
+        raise TransitionRefused(AGREE_ONLY_WHEN_RECORDING)
+    missing = tuple(s for s in needed_to_leave(plan.kind, Stage.RECORD_AND_AGREE)
+                    if s not in {row.section for row in plan.sections.all()
+                                 if row.status in DONE})
+    if missing:
+        raise TransitionRefused(
+            "Complete these sections before the plan is agreed: "
+            + "; ".join(s.label for s in missing), missing=missing)
+    errors: dict[str, str] = {}
+    if agreed_by not in AgreedBy.values:
+        errors["agreed_by"] = "Select who agreed the plan"
+    if not (how or "").strip():
+        errors["how"] = HOW_NEEDED
+    name = plan.person.full_name
+    if agreed_by == AgreedBy.REPRESENTATIVE:
+        if representative is None:
+            errors["representative"] = REPRESENTATIVE_NEEDED
+        elif (representative.person_id != plan.person_id or representative.removed_at
+              or "representative" not in representative.contact_types):
+            errors["representative"] = NOT_A_REPRESENTATIVE
+        else:
+            name = representative.name
+    elif representative is not None:
+        errors["representative"] = "Only choose a representative if they agreed the plan"
+    if errors:
+        raise ValidationError(errors)
+    latest = plan.versions.order_by("-number").first()
+    current = plan_snapshot(plan)
+    if latest is not None and _comparable(latest.snapshot) == _comparable(current):
+        raise ValidationError({"agreed_by": NOTHING_NEW_TO_AGREE.format(number=latest.number)})
+    agreed = PlanVersion.objects.create(
+        plan=plan, number=(latest.number + 1) if latest else 1, agreed_by=agreed_by,
+        representative=representative, agreed_by_name=name, how=how.strip()[:300],
+        recorded_by=actor, plan_version=plan.version, snapshot=current,
+    )
+    bump_version(plan)
+    plan.save(update_fields=["version", "updated_at"])
+    audit_record(actor=actor, action="plan.agreed", person=plan.person, obj=agreed,
+                 changes={"number": agreed.number, "agreed_by": agreed_by,
+                          "agreed_by_name": name, "how": agreed.how})
+    return agreed

@@ -19,4 +19,6 @@ urlpatterns = [
     path("outcomes/<uuid:outcome_id>/edit/", views.outcome_edit, name="outcome_edit"),
     path("outcomes/<uuid:outcome_id>/actions/add/", views.action_add, name="action_add"),
     path("actions/<uuid:action_id>/edit/", views.action_edit, name="action_edit"),
+    path("agree/", views.agree, name="agree"),
+    path("versions/<int:number>/", views.version_detail, name="version"),
 ]

@@ -24,6 +24,7 @@ from ourplan.plans.forms import (
     AboutMeForm,
     ActionEditForm,
     ActionForm,
+    AgreeForm,
     OutcomeEditForm,
     OutcomeForm,
     PlanStartForm,
@@ -356,3 +357,40 @@ def action_edit(request: HttpRequest, person_id: Any, action_id: Any) -> HttpRes
         success=lambda _: "Action saved",
         done=_outcomes_url(person),
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agree(request: HttpRequest, person_id: Any) -> HttpResponse:
+    """Record the person's (or representative's) agreement: freezes an agreed version."""
+    person = _person(request, person_id, purpose="plan_agree")
+    _require_change(request, person)
+    plan = _plan(request, person)
+    form = AgreeForm(request.POST or None, person=person, initial={"version": plan.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreed = call_service(
+                form, services.plan_agree, actor=_user(request), plan=plan,
+                version=form.cleaned_data["version"], agreed_by=form.cleaned_data["agreed_by"],
+                how=form.cleaned_data["how"], representative=form.cleaned_data["representative"])
+        except TransitionRefused as refused:
+            form.add_error(None, refused.message)
+            agreed = None
+        if agreed is not None:
+            messages.success(request, f"Version {agreed.number} agreed by "
+                                      f"{agreed.agreed_by_name}")
+            return redirect(_plan_url(person))
+    return render(request, "plans/agree.jinja", {"person": person, "plan": plan, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET"])
+def version_detail(request: HttpRequest, person_id: Any, number: int) -> HttpResponse:
+    person = _person(request, person_id, purpose="plan_version")
+    plan = _plan(request, person)
+    agreed = plan.versions.filter(number=number).select_related("recorded_by").first()
+    if agreed is None:
+        raise Http404
+    return render(request, "plans/version.jinja",
+                  {"person": person, "plan": plan, "agreed": agreed, "snap": agreed.snapshot})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -55,21 +56,28 @@ def demo(transactional_db, settings):
     load_demo()
 
 
-@pytest.fixture
-def page(browser, live_server, demo):
-    context = browser.new_context(viewport={"width": 1280, "height": 800},
-                                  base_url=live_server.url)
+def new_page(browser, live_server, **options):
+    """A page in a fresh context that can reach the live server and nothing else."""
+    context = browser.new_context(base_url=live_server.url, **options)
+    # NHS.UK frontend's CSS fetches its fonts from assets.nhs.uk; with no network the lookups
+    # can stall page loads by seconds, so every request off the test server fails at once.
+    context.route(re.compile(rf"^(?!{re.escape(live_server.url)}/)"),
+                  lambda route: route.abort())
     page = context.new_page()
     page.set_default_timeout(10_000)
+    return page
+
+
+@pytest.fixture
+def page(browser, live_server, demo):
+    page = new_page(browser, live_server, viewport={"width": 1280, "height": 800})
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture
 def phone_page(browser, live_server, demo):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
-                                  has_touch=True, base_url=live_server.url)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+    page = new_page(browser, live_server, viewport={"width": 390, "height": 844},
+                    is_mobile=True, has_touch=True)
     yield page
-    context.close()
+    page.context.close()

@@ -163,6 +163,7 @@ def test_an_administrator_sees_who_looked_at_cecilias_record(page: Page):
     sign_in_as_persona(page, "Sam Okafor")
     page.get_by_role("link", name="Cecilia Adeyemi").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Cecilia")
+    check_accessibility(page)
     page.goto("/sign-out/")
     check_accessibility(page)
     page.get_by_role("button", name="Sign out").click()
@@ -268,10 +269,7 @@ def test_a_coordinator_starts_a_plan_and_moves_it_on(page: Page):
     check_accessibility(page)
 
     for section in ["About me and my one-page summary", "What is working and not working"]:
-        page.locator("#plan-sections").get_by_role("link", name=section).click()
-        check_accessibility(page)
-        page.get_by_label("Completed").check()
-        page.get_by_role("button", name="Save").click()
+        _mark_completed(page, section)
     page.get_by_role("button", name="Move on to the conversation").click()
 
     expect(page.get_by_text("The plan is now at: Conversation")).to_be_visible()
@@ -344,4 +342,85 @@ def test_outcomes_are_coached_as_they_are_written(page: Page):
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", name=re.compile("right dose of my medicines"))
            ).to_be_visible()
+    check_accessibility(page)
+
+
+def _mark_completed(page: Page, section: str) -> None:
+    """Mark a section completed through its status page, as a coordinator would."""
+    from ourplan.plans.workflow import Section
+
+    slug = next(s.value for s in Section if s.label == section)
+    page.goto(page.url.split("/plan/")[0] + f"/plan/sections/{slug}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(section)
+    check_accessibility(page)
+    page.get_by_label("Completed").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text(f"{section}: status saved")).to_be_visible()
+
+
+def test_a_plan_for_a_new_person_from_empty_to_agreed(page: Page):
+    sign_in_as_persona(page, "Sam Okafor")
+    page.get_by_role("link", name="Add a person").click()
+    page.get_by_label("NHS number").fill("943 476 5919")
+    page.get_by_label("First name").fill("Ada")
+    page.get_by_label("Last name").fill("Okoye")
+    page.locator("#id_date_of_birth_day").fill("3")
+    page.locator("#id_date_of_birth_month").fill("9")
+    page.locator("#id_date_of_birth_year").fill("1948")
+    page.get_by_label("Female", exact=True).check()
+    page.get_by_label("Riverside Integrated Care Hub").check()
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Ada Okoye")
+    check_accessibility(page)
+
+    page.get_by_role("link", name="Ada's care and support plan").click()
+    page.get_by_label("Personalised wellbeing plan").check()
+    page.get_by_role("button", name="Start the plan").click()
+    page.get_by_role("button", name="Start preparing").click()
+
+    page.locator("#plan-sections").get_by_role(
+        "link", name="About me and my one-page summary").click()
+    page.get_by_label("What is important to me").fill("My allotment and my grandchildren")
+    page.get_by_role("button", name="Save").click()
+    _mark_completed(page, "About me and my one-page summary")
+    _mark_completed(page, "What is working and not working")
+    page.get_by_role("button", name="Move on to the conversation").click()
+    expect(page.get_by_text("The plan is now at: Conversation")).to_be_visible()
+
+    page.locator("#plan-sections").get_by_role(
+        "link", name="What I want to achieve (needs and outcomes)").click()
+    page.get_by_role("button", name="Add an outcome").click()
+    page.get_by_label("The outcome, in the person's words").fill(
+        "I spend a morning at my allotment every week from spring")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("link", name=re.compile("^Add an action")).click()
+    check_accessibility(page)
+    page.get_by_label("What will be done").fill("Ask the allotment society about a raised bed")
+    page.get_by_label("Someone in their circle").check()
+    page.get_by_role("button", name="Save").click()
+    _mark_completed(page, "What I want to achieve (needs and outcomes)")
+    _mark_completed(page, "Contingency and safety plans")
+    page.get_by_role("button", name="Record and agree the plan").click()
+    _mark_completed(page, "Actions: who does what, by when")
+    _mark_completed(page, "Reviewing my plan")
+
+    page.get_by_role("button", name="Start making it happen").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("must agree the plan")
+    check_accessibility(page)
+
+    page.get_by_role("link", name="Record that the plan has been agreed").click()
+    check_accessibility(page)
+    page.get_by_label("The person themselves").check()
+    page.get_by_label("How did they agree?").fill("Read it together and signed at home")
+    page.get_by_role("button", name="Record agreement").click()
+    expect(page.get_by_text("Version 1 agreed by Ada Okoye")).to_be_visible()
+    expect(page.get_by_text("Nothing: the plan is as it was agreed.")).to_be_visible()
+    check_accessibility(page)
+
+    page.get_by_role("link", name="Version 1").click()
+    expect(page.get_by_role("heading", name=re.compile("allotment every week"))).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("link", name="Back to the plan").click()
+    page.get_by_role("button", name="Start making it happen").click()
+    expect(page.get_by_text("The plan is now at: Make it happen")).to_be_visible()
     check_accessibility(page)

@@ -7,6 +7,7 @@ import decimal
 import uuid
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
@@ -21,11 +22,13 @@ from ourplan.plans.models import (
     Action,
     ActionOwner,
     ActionStatus,
+    AgreedBy,
     Importance,
     Outcome,
     OutcomeStatus,
     Perspective,
     Plan,
+    PlanVersion,
     WorkingEntry,
     WorkingKind,
 )
@@ -200,6 +203,22 @@ class CoachOut(Schema):
     advice: list[AdviceOut]
 
 
+class AgreeIn(Strict):
+    version: int
+    agreed_by: AgreedBy
+    how: str = Field(max_length=300)
+    representative: uuid.UUID | None = Field(None, description="A representative in the circle")
+
+
+class VersionOut(Schema):
+    number: int
+    agreed_by: str
+    agreed_by_name: str
+    how: str
+    agreed_at: dt.datetime
+    recorded_by: str
+
+
 class PlanOut(Schema):
     id: uuid.UUID
     version: int
@@ -216,6 +235,8 @@ class PlanOut(Schema):
     about_me: AboutMeOut
     working: list[WorkingOut]
     outcomes: list[OutcomeOut]
+    versions: list[VersionOut]
+    changes_since_agreed: list[str]
 
 
 def _user(request: HttpRequest) -> User:
@@ -250,7 +271,14 @@ def _out(plan: Plan) -> dict[str, Any]:
                      for name in ("version", *services.ABOUT_ME_FIELDS)},
         "working": [_working(e) for e in plan.working_entries.all()],
         "outcomes": [_outcome(o) for o in plan.outcomes.prefetch_related("actions")],
+        "versions": [_version(v) for v in page["versions"]],
+        "changes_since_agreed": page["changes_since_agreed"],
     }
+
+
+def _version(v: PlanVersion) -> dict[str, Any]:
+    return {"number": v.number, "agreed_by": v.agreed_by, "agreed_by_name": v.agreed_by_name,
+            "how": v.how, "agreed_at": v.agreed_at, "recorded_by": v.recorded_by.username}
 
 
 def _action(a: Action) -> dict[str, Any]:
@@ -434,3 +462,20 @@ def plan_action_update(request: HttpRequest, person_id: str, action_id: str,
     action = services.action_update(actor=_user(request), action=action, version=version,
                                     data=_plain(data))
     return _action(action)
+
+
+@router.post("/people/{person_id}/plan/agree", response={201: VersionOut, **ERRORS})
+def plan_agree(request: HttpRequest, person_id: str, payload: AgreeIn) -> Any:
+    """Record the person's or representative's agreement: an immutable, numbered version."""
+    plan = _plan(request, person_id)
+    representative = None
+    if payload.representative is not None:
+        representative = next(
+            (c for c in people_selectors.person_circle(person=plan.person)
+             if c.pk == payload.representative), None)
+        if representative is None:
+            raise ValidationError({"representative": services.NOT_A_REPRESENTATIVE})
+    agreed = services.plan_agree(actor=_user(request), plan=plan, version=payload.version,
+                                 agreed_by=payload.agreed_by.value, how=payload.how,
+                                 representative=representative)
+    return Status(201, _version(agreed))

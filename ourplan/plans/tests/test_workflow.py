@@ -42,12 +42,22 @@ def _complete(plan, actor, sections):
     return plan
 
 
+def _ready_to_leave(plan, actor):
+    """Complete what the current stage needs, and agree the plan when that is needed too."""
+    plan = _complete(plan, actor, NEEDED_TO_LEAVE[Stage(plan.stage)])
+    if plan.stage == Stage.RECORD_AND_AGREE and not services.plan_is_agreed_as_it_is(plan):
+        services.plan_agree(actor=actor, plan=plan, version=plan.version, agreed_by="person",
+                            how="Signed at home")
+        plan.refresh_from_db()
+    return plan
+
+
 def _at(stage, plan, actor):
     """Walk the plan forward to `stage`, completing what each step needs."""
     for transition in TRANSITIONS:
         if plan.stage == stage:
             return plan
-        plan = _complete(plan, actor, NEEDED_TO_LEAVE[Stage(plan.stage)])
+        plan = _ready_to_leave(plan, actor)
         plan = TRANSITION_SERVICES[transition.name](actor=actor, plan=plan,
                                                     version=plan.version)
     assert plan.stage == stage
@@ -80,7 +90,7 @@ def test_every_transition_is_allowed_from_its_stage_once_its_sections_are_done(
     planner, plan, transition
 ):
     plan = _at(transition.source, plan, planner)
-    plan = _complete(plan, planner, NEEDED_TO_LEAVE[transition.source])
+    plan = _ready_to_leave(plan, planner)
     history_before = plan.stage_changes.count()
 
     moved = TRANSITION_SERVICES[transition.name](actor=planner, plan=plan,
