@@ -23,6 +23,7 @@ from ourplan.accounts.models import (
 from ourplan.people import services
 from ourplan.people.models import Person
 from ourplan.plans import services as plan_services
+from ourplan.plans.entries import ENTRY_KINDS_BY_SLUG
 
 ORGANISATIONS = [
     ("QRV", "NHS Riverside Integrated Care Board", OrganisationKind.ICB, None),
@@ -143,6 +144,22 @@ PEOPLE: list[dict[str, Any]] = [
                   "importance": "high"},
                  [{"what": "Agree a fixed visit time on the first Thursday of each month",
                    "owner_kind": "service", "owner": "District nursing team"}]),
+            ],
+            "entries": [
+                ("conditions", {"name": "Stroke (2025)",
+                                "how_it_affects_me": "My right side is weak and I get tired"}),
+                ("conditions", {"name": "Sleep apnoea",
+                                "how_it_affects_me": "I use a CPAP machine every night"}),
+                ("medication", {"name": "Clopidogrel", "dose_and_timing": "75 mg each morning",
+                                "what_for": "To prevent another stroke"}),
+                ("risks", {"description": "I might fall if I forget my walker",
+                           "kind": "clinical", "approach": "minimise",
+                           "mitigation": "Walker kept by my chair; Bernard reminds me",
+                           "owner": "Cecilia and Bernard"}),
+                ("contingencies", {"triggers": "Bernard is ill or away overnight",
+                                   "what_should_happen": "My daughter Grace stays, or the "
+                                                         "hub arranges a night sitter",
+                                   "who_to_contact": "Grace 07700 900 123; hub 01632 960 010"}),
             ],
             "completed": ["about_me", "working", "health"],
             "moves": ["prepare", "hold_conversation"],
@@ -283,6 +300,9 @@ def _demo_plan(actor: User, person: Person, spec: dict[str, Any]) -> None:
     for kind, text in spec.get("working", []):
         plan_services.working_entry_add(actor=actor, plan=plan,
                                         data={"kind": kind, "text": text})
+    for slug, entry in spec.get("entries", []):
+        plan_services.entry_add(actor=actor, plan=plan, kind=ENTRY_KINDS_BY_SLUG[slug],
+                                data=entry)
     for outcome_data, actions in spec.get("outcomes", []):
         outcome = plan_services.outcome_add(actor=actor, plan=plan, data=outcome_data)
         for action in actions:

@@ -191,3 +191,41 @@ class AgreeForm(NHSForm):
         field = self.fields["representative"]
         field.queryset = PersonalContact.objects.filter(pk__in=representatives)  # type: ignore[attr-defined]
         field.empty_label = "Not a representative"  # type: ignore[attr-defined]
+
+
+class EntryForm(NHSModelForm):
+    """Base for list-entry forms; `entry_form_class` makes one per kind of entry."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            radios = isinstance(field.widget, forms.RadioSelect)
+            if radios:
+                field.choices = [c for c in field.choices if c[0] != ""]  # type: ignore[attr-defined]
+            if field.required and name != "version":
+                verb = "Select" if radios else "Enter"
+                field.error_messages["required"] = f"{verb} {str(field.label).lower()}"
+
+    def service_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self._meta.fields or ()}
+
+
+def entry_form_class(kind: Any, *, editing: bool) -> type[EntryForm]:
+    """A form for one kind of list entry (plans/entries.py): text areas for long text, radios
+    for choices, day-month-year boxes for dates, and the version when editing."""
+    attrs: dict[str, Any] = {}
+    widgets: dict[str, Any] = {}
+    for name in kind.fields:
+        field = kind.model._meta.get_field(name)
+        if field.get_internal_type() == "DateField":
+            attrs[name] = NHSDateField(label=str(field.verbose_name).capitalize(),
+                                       required=not field.blank,
+                                       help_text=field.help_text or None)
+        elif field.choices:
+            widgets[name] = forms.RadioSelect
+        elif field.get_internal_type() == "TextField":
+            widgets[name] = forms.Textarea
+    if editing:
+        attrs["version"] = VersionField()
+    meta = type("Meta", (), {"model": kind.model, "fields": kind.fields, "widgets": widgets})
+    return type(f"{kind.model.__name__}Form", (EntryForm,), {**attrs, "Meta": meta})

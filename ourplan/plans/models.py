@@ -322,3 +322,159 @@ class PlanVersion(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PlanHistoryIsAppendOnly()
+
+
+# --- list sections: health, PAs, risks, contingency, decisions, review ------------------------
+
+class PlanEntry(VersionedModel):
+    """A row in one of the plan's list sections. Each kind says what its first field is."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        first = self._meta.get_fields()[0]
+        return str(getattr(self, getattr(self, "TITLE_FIELD", first.name), ""))[:60]
+
+
+class Condition(PlanEntry):
+    TITLE_FIELD = "name"
+    name = models.CharField("Condition", max_length=200)
+    how_it_affects_me = models.TextField("How it affects me", blank=True)
+    treatment = models.TextField("Current treatment", blank=True)
+
+
+class Medication(PlanEntry):
+    TITLE_FIELD = "name"
+    name = models.CharField("Medicine", max_length=200)
+    dose_and_timing = models.CharField("How much and when", max_length=200, blank=True)
+    what_for = models.CharField("What it is for", max_length=200, blank=True)
+
+
+class Allergy(PlanEntry):
+    TITLE_FIELD = "substance"
+    substance = models.CharField("Allergic to", max_length=200)
+    reaction = models.CharField("What happens", max_length=300, blank=True)
+
+
+class LinkKind(models.TextChoices):
+    CONDITION_PLAN = "condition_plan", "Condition-specific plan"
+    EHC_PLAN = "ehc_plan", "Education, health and care (EHC) plan"
+    CPA = "cpa", "Care programme approach plan"
+    ASSESSMENT = "assessment", "Assessment"
+    OTHER = "other", "Other plan or document"
+
+
+class PlanLink(PlanEntry):
+    """A link to another plan or assessment, rather than a copy of it."""
+
+    TITLE_FIELD = "title"
+    title = models.CharField("Title", max_length=200)
+    kind = models.CharField("What it is", max_length=20, choices=LinkKind.choices)
+    owner = models.CharField("Who holds it", max_length=200, blank=True)
+    dated = models.DateField("Date", null=True, blank=True)
+    where_held = models.CharField("Where it is kept", max_length=300, blank=True)
+
+
+class DelegatedTask(PlanEntry):
+    """A healthcare task delegated to a personal assistant."""
+
+    TITLE_FIELD = "task"
+    task = models.CharField("Task", max_length=300)
+    limits = models.TextField("Limits of what is delegated", blank=True)
+    accountable = models.CharField("Who is accountable for delegating it", max_length=200)
+    training = models.TextField("How training is given", blank=True)
+    competency_signed_off_by = models.CharField("Competency signed off by", max_length=200,
+                                                blank=True)
+    competency_review_date = models.DateField("Competency review date", null=True, blank=True)
+    ongoing_support = models.TextField("Ongoing support", blank=True)
+
+
+class RiskKind(models.TextChoices):
+    CLINICAL = "clinical", "Clinical"
+    FINANCIAL = "financial", "Financial"
+    PERSONAL = "personal", "Personal"
+    REPUTATIONAL = "reputational", "Reputational"
+
+
+class RiskApproach(models.TextChoices):
+    TAKE = "take", "A risk I choose to take"
+    TOLERATE = "tolerate", "A risk I tolerate"
+    MINIMISE = "minimise", "A risk I want to reduce"
+
+
+class Risk(PlanEntry):
+    TITLE_FIELD = "description"
+    description = models.TextField("The risk")
+    kind = models.CharField("Kind of risk", max_length=16, choices=RiskKind.choices)
+    approach = models.CharField("What the person wants to do about it", max_length=16,
+                                choices=RiskApproach.choices)
+    mitigation = models.TextField("How it is managed", blank=True)
+    owner = models.CharField("Who looks after this", max_length=200, blank=True)
+
+
+class Contingency(PlanEntry):
+    """What happens if: a PA off sick, the person unwell, a crisis."""
+
+    TITLE_FIELD = "triggers"
+    triggers = models.TextField("What would set this off",
+                                help_text="One or more triggers, for example my PA is off sick")
+    what_should_happen = models.TextField("What should happen")
+    who_to_contact = models.TextField("Who to contact", blank=True)
+    coping_strategies = models.TextField("What helps me cope", blank=True)
+    early_warning_signs = models.TextField("Early warning signs", blank=True)
+    advance_statement = models.TextField("My advance statement", blank=True)
+    anticipatory_items = models.TextField("Anticipatory medicines or equipment", blank=True)
+
+
+class DecisionKind(models.TextChoices):
+    CAPACITY = "capacity", "Mental capacity for a decision"
+    BEST_INTERESTS = "best_interests", "Best interests decision"
+    SUPPORTED = "supported", "Supported decision-making"
+    ADVANCE_DECISION = "advance_decision", "Advance decision to refuse treatment"
+    LPA = "lpa", "Lasting power of attorney"
+    WHO_SPEAKS = "who_speaks", "Who speaks for me when I cannot"
+
+
+class HasCapacity(models.TextChoices):
+    YES = "yes", "Has capacity for this decision"
+    NO = "no", "Lacks capacity for this decision"
+    FLUCTUATING = "fluctuating", "Capacity fluctuates"
+
+
+class DecisionRecord(PlanEntry):
+    TITLE_FIELD = "decision"
+    kind = models.CharField("What is recorded", max_length=20, choices=DecisionKind.choices)
+    decision = models.CharField("The decision or document", max_length=300)
+    capacity = models.CharField("Capacity (for a capacity record)", max_length=12,
+                                choices=HasCapacity.choices, blank=True)
+    details = models.TextField("Details", blank=True)
+    by_whom = models.CharField("Made or assessed by", max_length=200, blank=True)
+    dated = models.DateField("Date", null=True, blank=True)
+    where_held = models.CharField("Where the document is kept", max_length=300, blank=True)
+
+    def clean(self) -> None:
+        if self.kind == DecisionKind.CAPACITY and not self.capacity:
+            raise ValidationError({"capacity": "Select the outcome of the capacity assessment"})
+        if self.kind != DecisionKind.CAPACITY and self.capacity:
+            raise ValidationError({"capacity": "Only a capacity record has a capacity outcome"})
+
+
+class ReviewArrangement(PlanEntry):
+    TITLE_FIELD = "how"
+    planned_date = models.DateField("Planned review date", null=True, blank=True)
+    interval_months = models.PositiveSmallIntegerField(
+        "Or review every (months)", null=True, blank=True,
+        validators=[MinValueValidator(1, "Review at least every month or more"),
+                    MaxValueValidator(12, "Review at least once a year")])
+    responsible = models.CharField("Who is responsible", max_length=200)
+    how = models.TextField("How it will be done")
+    how_to_ask = models.TextField("How the person can ask for a review at any time")
+
+    def clean(self) -> None:
+        if not self.planned_date and not self.interval_months:
+            raise ValidationError({"planned_date": "Enter a planned review date or how often "
+                                                   "the plan will be reviewed"})

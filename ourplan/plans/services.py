@@ -15,12 +15,14 @@ from ourplan.core.audit import audit_record, diff, snapshot
 from ourplan.core.errors import DomainError, NotAllowed, NotFound
 from ourplan.core.services import apply_fields, bump_version, check_version
 from ourplan.people.models import Person, PersonalContact
+from ourplan.plans.entries import EntryKind
 from ourplan.plans.models import (
     AboutMe,
     Action,
     AgreedBy,
     Outcome,
     Plan,
+    PlanEntry,
     PlanSection,
     PlanStageChange,
     PlanVersion,
@@ -452,3 +454,61 @@ def plan_agree(
                  changes={"number": agreed.number, "agreed_by": agreed_by,
                           "agreed_by_name": name, "how": agreed.how})
     return agreed
+
+
+# --- list sections (plans/entries.py) --------------------------------------------------------
+
+ALREADY_HAS_ONE = "There is already one: change it instead"
+
+
+@transaction.atomic
+def entry_add(*, actor: User, plan: Plan, kind: EntryKind, data: Mapping[str, Any]) -> PlanEntry:
+    """Add an entry to one of the plan's list sections (a condition, a risk, a contingency …)."""
+    _require(actor, "plans.change_plan", plan.person)
+    plan = _locked(actor, plan)
+    if kind.section not in sections_for(plan.kind):
+        raise ValidationError({kind.fields[0]: SECTION_NOT_IN_PLAN.format(
+            kind=plan.get_kind_display().lower())})
+    if kind.single and kind.model._default_manager.filter(plan=plan).exists():
+        raise ValidationError({kind.fields[0]: ALREADY_HAS_ONE})
+    entry = apply_fields(kind.model(plan=plan), data, kind.fields)
+    entry.save()
+    _started(actor=actor, plan=plan, section=kind.section)
+    audit_record(actor=actor, action=f"plan.{kind.slug}.added", person=plan.person, obj=entry,
+                 changes=snapshot(entry, kind.fields))
+    return entry
+
+
+def _locked_of_kind(actor: User, kind: EntryKind, entry: PlanEntry) -> PlanEntry:
+    locked = (kind.model._default_manager.select_for_update()
+              .filter(pk=entry.pk, plan__in=Plan.objects.visible_to(actor)).first())
+    if locked is None:
+        raise NotFound()
+    return locked
+
+
+@transaction.atomic
+def entry_update(*, actor: User, kind: EntryKind, entry: PlanEntry, version: int,
+                 data: Mapping[str, Any]) -> PlanEntry:
+    _require(actor, "plans.change_plan", entry.plan.person)
+    locked = _locked_of_kind(actor, kind, entry)
+    check_version(locked, version)
+    before = snapshot(locked, kind.fields)
+    apply_fields(locked, data, kind.fields)
+    changes = diff(before, snapshot(locked, kind.fields))
+    if changes:
+        bump_version(locked)
+        locked.save()
+        audit_record(actor=actor, action=f"plan.{kind.slug}.updated",
+                     person=locked.plan.person, obj=locked, changes=changes)
+    return locked
+
+
+@transaction.atomic
+def entry_remove(*, actor: User, kind: EntryKind, entry: PlanEntry, version: int) -> None:
+    _require(actor, "plans.change_plan", entry.plan.person)
+    locked = _locked_of_kind(actor, kind, entry)
+    check_version(locked, version)
+    audit_record(actor=actor, action=f"plan.{kind.slug}.removed", person=locked.plan.person,
+                 obj=locked, changes=snapshot(locked, kind.fields))
+    locked.delete()

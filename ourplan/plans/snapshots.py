@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ourplan.core.audit import snapshot
+from ourplan.plans.entries import ENTRY_KINDS
 from ourplan.plans.models import Plan
 from ourplan.plans.workflow import Section, SectionStatus
 
@@ -44,6 +45,11 @@ def plan_snapshot(plan: Plan) -> dict[str, Any]:
         "about_me": {name: getattr(about, name) for name in ABOUT_ME_LABELS},
         "working": [{"id": str(e.pk), "kind": e.kind, "text": e.text,
                      "perspective": e.perspective} for e in plan.working_entries.all()],
+        "entries": {
+            kind.slug: [{"id": str(e.pk), **snapshot(e, kind.fields)}
+                        for e in kind.model._default_manager.filter(plan=plan)]
+            for kind in ENTRY_KINDS
+        },
         "outcomes": [
             {"id": str(o.pk), "text": o.text,
              **snapshot(o, tuple(OUTCOME_LABELS)),
@@ -116,6 +122,23 @@ def describe_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]
     for key, outcome in old_outcomes.items():
         if key not in new_outcomes:
             changes.append(f"Removed outcome: {_short(outcome['text'])}")
+
+    for kind in ENTRY_KINDS:
+        old_entries = _by_id(before.get("entries", {}).get(kind.slug, []))
+        new_entries = _by_id(after.get("entries", {}).get(kind.slug, []))
+        title = kind.model.TITLE_FIELD  # type: ignore[attr-defined]
+        for key, entry in new_entries.items():
+            if key not in old_entries:
+                changes.append(f"Added {kind.noun}: {_short(entry.get(title))}")
+                continue
+            for field in kind.fields:
+                if old_entries[key].get(field) != entry.get(field):
+                    changes.append(
+                        f"{kind.noun.capitalize()} “{_short(entry.get(title), 40)}”: "
+                        f"{kind.label(field).lower()} moved from "
+                        f"{_value(old_entries[key].get(field))} to {_value(entry.get(field))}")
+        changes.extend(f"Removed {kind.noun}: {_short(entry.get(title))}"
+                       for key, entry in old_entries.items() if key not in new_entries)
 
     for section, status in after["sections"].items():
         old_status = before["sections"].get(section)

@@ -20,5 +20,10 @@ urlpatterns = [
     path("outcomes/<uuid:outcome_id>/actions/add/", views.action_add, name="action_add"),
     path("actions/<uuid:action_id>/edit/", views.action_edit, name="action_edit"),
     path("agree/", views.agree, name="agree"),
+    path("details/<slug:section>/", views.section_entries, name="section_entries"),
+    path("entries/<slug:kind>/add/", views.entry_add, name="entry_add"),
+    path("entries/<slug:kind>/<uuid:entry_id>/edit/", views.entry_edit, name="entry_edit"),
+    path("entries/<slug:kind>/<uuid:entry_id>/remove/", views.entry_remove,
+         name="entry_remove"),
     path("versions/<int:number>/", views.version_detail, name="version"),
 ]

@@ -20,6 +20,7 @@ from ourplan.people import selectors as people_selectors
 from ourplan.people.models import Person
 from ourplan.plans import selectors, services
 from ourplan.plans.coaching import coach_outcome
+from ourplan.plans.entries import ENTRY_KINDS_BY_SLUG, EntryKind, kinds_for_section
 from ourplan.plans.forms import (
     AboutMeForm,
     ActionEditForm,
@@ -33,6 +34,7 @@ from ourplan.plans.forms import (
     TransitionForm,
     WorkingEntryEditForm,
     WorkingEntryForm,
+    entry_form_class,
 )
 from ourplan.plans.models import Action, Outcome, Plan, WorkingEntry
 from ourplan.plans.presenters import plan_page_context
@@ -394,3 +396,97 @@ def version_detail(request: HttpRequest, person_id: Any, number: int) -> HttpRes
         raise Http404
     return render(request, "plans/version.jinja",
                   {"person": person, "plan": plan, "agreed": agreed, "snap": agreed.snapshot})
+
+
+def _kind(slug: str) -> EntryKind:
+    kind = ENTRY_KINDS_BY_SLUG.get(slug)
+    if kind is None:
+        raise Http404
+    return kind
+
+
+def _section_url(person: Person, kind: EntryKind) -> str:
+    return reverse("plans:section_entries", kwargs={"person_id": person.pk,
+                                                     "section": kind.section.value})
+
+
+@login_required
+@require_http_methods(["GET"])
+def section_entries(request: HttpRequest, person_id: Any, section: str) -> HttpResponse:
+    """A list section of the plan (health, risks, contingency …): every kind of entry in it."""
+    person = _person(request, person_id, purpose="plan_section")
+    plan = _plan(request, person)
+    kinds = kinds_for_section(section)
+    if not kinds or section not in sections_for(plan.kind):
+        raise Http404
+    groups = [{"kind": k, "entries": list(k.model._default_manager.filter(plan=plan))}
+              for k in kinds]
+    return render(request, "plans/entries.jinja", {
+        "person": person, "plan": plan, "section": Section(section), "groups": groups,
+        "can_change": request.user.has_perm("plans.change_plan", person)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_add(request: HttpRequest, person_id: Any, kind: str) -> HttpResponse:
+    entry_kind = _kind(kind)
+    person = _person(request, person_id, purpose="plan_section")
+    _require_change(request, person)
+    plan = _plan(request, person)
+    form = entry_form_class(entry_kind, editing=False)(request.POST or None)
+    return form_page(
+        request, form, template="plans/entry_form.jinja",
+        context={"person": person, "plan": plan, "kind": entry_kind, "entry": None},
+        save=lambda: services.entry_add(actor=_user(request), plan=plan, kind=entry_kind,
+                                        data=form.service_data()),
+        success=lambda _: f"Added a {entry_kind.noun}",
+        done=_section_url(person, entry_kind),
+    )
+
+
+def _entry_of(kind: EntryKind, plan: Plan, entry_id: Any) -> Any:
+    entry = kind.model._default_manager.filter(plan=plan, pk=entry_id).first()
+    if entry is None:
+        raise Http404
+    return entry
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_edit(request: HttpRequest, person_id: Any, kind: str, entry_id: Any) -> HttpResponse:
+    entry_kind = _kind(kind)
+    person = _person(request, person_id, purpose="plan_section")
+    _require_change(request, person)
+    plan = _plan(request, person)
+    entry = _entry_of(entry_kind, plan, entry_id)
+    form = entry_form_class(entry_kind, editing=True)(
+        request.POST or None, instance=entry, initial={"version": entry.version})
+    return form_page(
+        request, form, template="plans/entry_form.jinja",
+        context={"person": person, "plan": plan, "kind": entry_kind, "entry": entry},
+        save=lambda: services.entry_update(actor=_user(request), kind=entry_kind, entry=entry,
+                                           version=form.cleaned_data["version"],
+                                           data=form.service_data()),
+        success=lambda _: f"The {entry_kind.noun} has been saved",
+        done=_section_url(person, entry_kind),
+    )
+
+
+@login_required
+@require_POST
+def entry_remove(request: HttpRequest, person_id: Any, kind: str, entry_id: Any) -> HttpResponse:
+    entry_kind = _kind(kind)
+    person = _person(request, person_id, purpose="plan_section")
+    _require_change(request, person)
+    plan = _plan(request, person)
+    entry = _entry_of(entry_kind, plan, entry_id)
+    form = TransitionForm(request.POST)  # carries just the version
+    if form.is_valid():
+        call_service(form, services.entry_remove, actor=_user(request), kind=entry_kind,
+                     entry=entry, version=form.cleaned_data["version"])
+    if form.errors:
+        messages.error(request, " ".join(str(e) for e in form.non_field_errors())
+                       or "This could not be removed. Try again")
+    else:
+        messages.success(request, f"The {entry_kind.noun} has been removed")
+    return redirect(_section_url(person, entry_kind))

@@ -322,9 +322,11 @@ def test_outcomes_are_coached_as_they_are_written(page: Page):
     check_accessibility(page)
 
     page.get_by_role("button", name="Add an outcome").click()
+    page.wait_for_load_state("load")  # htmx wires up the field once the page has loaded
+    page.wait_for_function("() => window.htmx !== undefined")
     outcome = page.get_by_label("The outcome, in the person's words")
     outcome.fill("3 homecare visits a day for medication administration")
-    outcome.press("End")  # a keystroke, as a person typing would make
+    outcome.press("End")
     coaching = page.locator("#outcome-coaching")
     expect(coaching).to_contain_text("This outcome could be better")
     expect(coaching).to_contain_text("homecare")

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, create_model
 
 from ourplan.accounts.models import User
 from ourplan.api.schemas import ErrorOut, Strict, partial
@@ -18,6 +18,7 @@ from ourplan.core.errors import NotFound
 from ourplan.people import selectors as people_selectors
 from ourplan.plans import selectors, services
 from ourplan.plans.coaching import coach_outcome, outcome_flags
+from ourplan.plans.entries import ENTRY_KINDS, EntryKind
 from ourplan.plans.models import (
     Action,
     ActionOwner,
@@ -479,3 +480,93 @@ def plan_agree(request: HttpRequest, person_id: str, payload: AgreeIn) -> Any:
                                  agreed_by=payload.agreed_by.value, how=payload.how,
                                  representative=representative)
     return Status(201, _version(agreed))
+
+
+# --- list sections: one set of endpoints per kind of entry (plans/entries.py) -----------------
+
+def _entry_schemas(kind: EntryKind) -> tuple[type[Schema], type[Schema], type[Schema]]:
+    """Request and response shapes for one kind of entry, from its model's fields."""
+    fields: dict[str, Any] = {}
+    for name in kind.fields:
+        field = kind.model._meta.get_field(name)
+        internal = field.get_internal_type()
+        python: Any = {"DateField": dt.date, "PositiveSmallIntegerField": int}.get(internal, str)
+        if getattr(field, "blank", False) or getattr(field, "null", False):
+            fields[name] = (python | None, Field(None, description=kind.label(name)))
+        else:
+            fields[name] = (python, Field(description=kind.label(name)))
+    name = kind.model.__name__
+    create = create_model(f"{name}In", __base__=Strict, **fields)
+    patch = partial(f"{name}Patch", create, version=(int, ...))
+    out_fields: dict[str, Any] = {"id": (uuid.UUID, ...), "version": (int, ...)}
+    out_fields.update(dict.fromkeys(kind.fields, (Any, None)))
+    out = create_model(f"{name}Out", __base__=Schema, **out_fields)
+    return create, patch, out
+
+
+def _entry_out(kind: EntryKind, entry: Any) -> dict[str, Any]:
+    return {"id": entry.pk, "version": entry.version,
+            **{n: getattr(entry, n) for n in kind.fields}}
+
+
+def _entry_data(kind: EntryKind, data: dict[str, Any]) -> dict[str, Any]:
+    # Absent optional text is stored empty, as a form would send it.
+    return {k: ("" if v is None and kind.model._meta.get_field(k).get_internal_type()
+                in {"CharField", "TextField"} else v) for k, v in data.items()}
+
+
+def _register(kind: EntryKind) -> None:
+    create, patch, out = _entry_schemas(kind)
+    base = f"/people/{{person_id}}/plan/entries/{kind.slug}"
+
+    def list_entries(request: HttpRequest, person_id: str) -> Any:
+        plan = _plan(request, person_id)
+        return [_entry_out(kind, e) for e in kind.model._default_manager.filter(plan=plan)]
+
+    def add_entry(request: HttpRequest, person_id: str, payload: create) -> Any:  # type: ignore[valid-type]
+        plan = _plan(request, person_id)
+        entry = services.entry_add(actor=_user(request), plan=plan, kind=kind,
+                                   data=_entry_data(kind, payload.model_dump()))  # type: ignore[attr-defined]
+        return Status(201, _entry_out(kind, entry))
+
+    def _find(plan: Plan, entry_id: str) -> Any:
+        entry = next((e for e in kind.model._default_manager.filter(plan=plan)
+                      if str(e.pk) == entry_id), None)
+        if entry is None:
+            raise NotFound()
+        return entry
+
+    def update_entry(request: HttpRequest, person_id: str, entry_id: str,
+                     payload: patch) -> Any:  # type: ignore[valid-type]
+        plan = _plan(request, person_id)
+        data = payload.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
+        version = data.pop("version")
+        entry = services.entry_update(actor=_user(request), kind=kind,
+                                      entry=_find(plan, entry_id), version=version,
+                                      data=_entry_data(kind, data))
+        return _entry_out(kind, entry)
+
+    def remove_entry(request: HttpRequest, person_id: str, entry_id: str, version: int) -> Any:
+        plan = _plan(request, person_id)
+        services.entry_remove(actor=_user(request), kind=kind, entry=_find(plan, entry_id),
+                              version=version)
+        return Status(204, None)
+
+    # The module uses postponed annotations; ninja needs the real schema classes here.
+    add_entry.__annotations__["payload"] = create
+    update_entry.__annotations__["payload"] = patch
+    op = kind.slug.replace("-", "_")
+    router.get(base, response={200: list[out], **ERRORS},  # type: ignore[valid-type]
+               operation_id=f"plan_{op}_list", summary=f"{kind.title}")(list_entries)
+    router.post(base, response={201: out, **ERRORS}, operation_id=f"plan_{op}_add",
+                summary=f"Add a {kind.noun}")(add_entry)
+    router.patch(f"{base}/{{entry_id}}", response={200: out, **ERRORS},
+                 operation_id=f"plan_{op}_update",
+                 summary=f"Change a {kind.noun}")(update_entry)
+    router.delete(f"{base}/{{entry_id}}", response={204: None, **ERRORS},
+                  operation_id=f"plan_{op}_remove",
+                  summary=f"Remove a {kind.noun}")(remove_entry)
+
+
+for _kind in ENTRY_KINDS:
+    _register(_kind)
