@@ -163,3 +163,44 @@ def test_someone_outside_the_scope_gets_404(client, planner, person):
 
     assert client.get(_base(person)).status_code == 404
     assert client.post(_base(person) + "move/prepare/", {"version": 1}).status_code == 404
+
+
+def test_the_plan_page_and_api_cost_the_same_for_a_small_and_a_large_plan(
+    client, planner, person
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ourplan.api.tests.conftest import ApiClient
+    from ourplan.plans.entries import ENTRY_KINDS_BY_SLUG
+
+    plan = services.plan_start(actor=planner, person=person)
+    api = ApiClient(planner)
+    client.force_login(planner)
+
+    def add_content(n):
+        for i in range(n):
+            outcome = services.outcome_add(actor=planner, plan=plan,
+                                           data={"text": f"I walk to the shop {i} times"})
+            services.action_add(actor=planner, plan=plan, data={
+                "outcome": outcome, "what": f"Practise {i}", "owner_kind": "person"})
+            services.working_entry_add(actor=planner, plan=plan,
+                                       data={"kind": "working", "text": f"Thing {i}"})
+            services.entry_add(actor=planner, plan=plan, kind=ENTRY_KINDS_BY_SLUG["risks"],
+                               data={"description": f"Risk {i}", "kind": "personal",
+                                     "approach": "take"})
+
+    def cost():
+        with CaptureQueriesContext(connection) as page:
+            assert client.get(f"/people/{person.pk}/plan/").status_code == 200
+        with CaptureQueriesContext(connection) as read:
+            assert api.get(f"/people/{person.pk}/plan").status_code == 200
+        with CaptureQueriesContext(connection) as outcomes:
+            assert client.get(f"/people/{person.pk}/plan/outcomes/").status_code == 200
+        return len(page), len(read), len(outcomes)
+
+    add_content(1)
+    small = cost()
+    add_content(12)
+
+    assert cost() == small
