@@ -426,3 +426,36 @@ def test_a_plan_for_a_new_person_from_empty_to_agreed(page: Page):
     page.get_by_role("button", name="Start making it happen").click()
     expect(page.get_by_text("The plan is now at: Make it happen")).to_be_visible()
     check_accessibility(page)
+
+
+def test_the_plans_list_sections_pass_axe(page: Page):
+    sign_in_as_persona(page, "Sam Okafor")
+    cecilia = Person.objects.get(nhs_number="9990000018")
+    base = f"/people/{cecilia.pk}/plan"
+    for section in ["health", "personal_assistants", "risks", "contingency", "decisions",
+                    "review"]:
+        page.goto(f"{base}/details/{section}/")
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        check_accessibility(page)
+
+    page.goto(f"{base}/details/contingency/")
+    page.get_by_role("link", name="Add a contingency plan").click()
+    check_accessibility(page)
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text(
+        "Enter what would set this off")
+    check_accessibility(page)
+    page.get_by_label("What would set this off").fill("My CPAP machine breaks")
+    page.get_by_label("What should happen").fill("Phone the sleep clinic's helpline")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name="My CPAP machine breaks")).to_be_visible()
+
+    page.goto(f"{base}/details/review/")
+    page.get_by_role("link", name="Add a review arrangement").click()
+    page.get_by_label("Who is responsible").fill("Sam Okafor")
+    page.get_by_label("How it will be done", exact=True).fill("At home, with Bernard")
+    page.get_by_label("How the person can ask for a review at any time").fill("Phone Sam")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#id_planned_date-error")).to_contain_text(
+        "Enter a planned review date or how often")
+    check_accessibility(page)
