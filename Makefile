@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: help run test test-postgres check lint typecheck migrations-check pytest \
-        browser-deps install demo bench clean
+        browser-deps system-deps install demo bench clean
 
 help:
 	@echo "make run            set up everything and serve the demo on http://$(HOST):$(PORT)"
@@ -34,6 +34,14 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(BIN)/.installed node_modules/.installed
 
+# Pango for WeasyPrint's PDFs (the plan as PDF and large print).
+system-deps:
+	@if ! ldconfig -p | grep -q libpangoft2-1.0; then \
+		echo "Installing Pango from Debian's packages (for PDFs)"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation; \
+	fi
+
 # Debian's Chromium for the real-browser tests (Playwright drives it; it never downloads one).
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ]; then \
@@ -44,7 +52,7 @@ browser-deps:
 
 # --- the demo --------------------------------------------------------------------------------
 
-demo: install
+demo: install system-deps
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 
@@ -66,12 +74,12 @@ migrations-check: install
 check: lint typecheck migrations-check
 	$(BIN)/python manage.py check
 
-pytest: install browser-deps
+pytest: install system-deps browser-deps
 	$(BIN)/pytest -p no:cacheprovider
 
 test: check pytest
 
-test-postgres: install browser-deps
+test-postgres: install system-deps browser-deps
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/python manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -p no:cacheprovider
 

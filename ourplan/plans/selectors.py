@@ -36,3 +36,14 @@ def plan_get(*, user: User, plan_id: Any) -> Plan:
     if plan is None:
         raise NotFound()
     return plan
+
+
+def plan_for_export(*, user: User | None, person: Person, fmt: str) -> Plan | None:
+    """The plan to export, audited as an export. `user` is None for the command line, which
+    runs with the operator's authority (it is not reachable from the web)."""
+    plans = Plan.objects.all() if user is None else Plan.objects.visible_to(user)
+    plan = plans.select_related("person").filter(person=person).first()
+    if plan is not None:
+        audit_record(actor=user, action="plan.exported", person=person, obj=plan,
+                     changes={"format": fmt})
+    return plan
