@@ -92,6 +92,7 @@ def main() -> int:
             ("plan page", f"/people/{plan_person.pk}/plan/"),
             ("plan outcomes page", f"/people/{plan_person.pk}/plan/outcomes/"),
             ("plan API read", f"/api/v1/people/{plan_person.pk}/plan"),
+            ("plan PDF export", f"/people/{plan_person.pk}/plan/export/pdf/"),
         ):
             queries, median, worst = _measure(client, url)
             print(f"{size:>7} {label:<24} {queries:>7} {median:>10.1f} {worst:>8.1f}")

@@ -29,6 +29,7 @@ def call_service(form: forms.BaseForm, service: Callable[..., T], **kwargs: Any)
             form.add_error(None, error.messages)
     except StaleVersion as error:
         form.add_error(None, error.message)
+        form.stale = True  # type: ignore[attr-defined]
     except NotFound as error:
         raise Http404 from error
     except NotAllowed as error:
@@ -54,5 +55,34 @@ def form_page(
         if result is not None:
             messages.success(request, success(result))
             return redirect(done(result) if callable(done) else done)
-    return render(request, template, {**context, "form": form},
+    conflict = _conflict(form) if getattr(form, "stale", False) else []
+    return render(request, template, {**context, "form": form, "conflict": conflict},
                   status=400 if form.errors else 200)
+
+
+def _display(value: Any) -> str:
+    if value in (None, "", []):
+        return "(empty)"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _conflict(form: forms.BaseForm) -> list[dict[str, str]]:
+    """When someone else saved first: each field where their saved value and this person's
+    differ, so nobody's work is lost and they can choose what to keep."""
+    instance = getattr(form, "instance", None)
+    if instance is None or instance.pk is None or not hasattr(form, "cleaned_data"):
+        return []
+    saved = type(instance)._default_manager.filter(pk=instance.pk).first()
+    if saved is None:
+        return []
+    rows = []
+    for name, field in form.fields.items():
+        if name == "version" or name not in form.cleaned_data:
+            continue
+        theirs, yours = getattr(saved, name, None), form.cleaned_data[name]
+        if _display(theirs) != _display(yours):
+            rows.append({"label": str(field.label), "theirs": _display(theirs),
+                         "yours": _display(yours)})
+    return rows

@@ -16,7 +16,7 @@ from ourplan.plans.entries import ENTRY_KINDS
 from ourplan.plans.models import Plan
 from ourplan.plans.snapshots import plan_snapshot
 
-FORMATS = ("html", "one-page", "pdf", "large-print", "json")
+FORMATS = ("html", "one-page", "one-page-pdf", "pdf", "large-print", "json")
 
 
 def _context(plan: Plan, *, one_page: bool, large_print: bool) -> dict[str, Any]:
@@ -28,6 +28,11 @@ def _context(plan: Plan, *, one_page: bool, large_print: bool) -> dict[str, Any]
         "entry_groups": [(k, list(k.model._default_manager.filter(plan=plan)))
                          for k in ENTRY_KINDS],
         "latest_version": plan.versions.order_by("-number").first(),
+        # PRSB: GP practice, personal contacts and professional contacts come from the person's
+        # record, so the plan never holds a second, stale copy of them.
+        "circle": list(person.personal_contacts.filter(removed_at__isnull=True)),
+        "care_team": [m for m in person.care_team.select_related("user", "team", "organisation")
+                      if m.is_current_on(timezone.localdate())],
         "printed_on": format_date(timezone.localdate()),
         "title": (f"{person.full_name}: one-page summary" if one_page
                   else f"{person.full_name}: {plan.get_kind_display().lower()}"),
@@ -57,6 +62,8 @@ def export(plan: Plan, fmt: str) -> tuple[bytes, str, str]:
         return plan_html(plan).encode(), "text/html; charset=utf-8", "html"
     if fmt == "one-page":
         return plan_html(plan, one_page=True).encode(), "text/html; charset=utf-8", "html"
+    if fmt == "one-page-pdf":
+        return plan_pdf(plan, one_page=True), "application/pdf", "pdf"
     if fmt == "pdf":
         return plan_pdf(plan), "application/pdf", "pdf"
     if fmt == "large-print":

@@ -459,3 +459,28 @@ def test_the_plans_list_sections_pass_axe(page: Page):
     expect(page.locator("#id_planned_date-error")).to_contain_text(
         "Enter a planned review date or how often")
     check_accessibility(page)
+
+
+def test_two_people_editing_about_me_at_once_lose_nothing(page: Page, browser, live_server):
+    from tests.browser.conftest import new_page
+
+    other = new_page(browser, live_server, viewport={"width": 1280, "height": 800})
+    cecilia = Person.objects.get(nhs_number="9990000018")
+    url = f"/people/{cecilia.pk}/plan/about-me/"
+    sign_in_as_persona(page, "Sam Okafor")
+    sign_in_as_persona(other, "Helen Price")
+    page.goto(url)
+    other.goto(url)
+
+    other.get_by_label("Please do (optional)", exact=True).fill("Talk to me, not Bernard")
+    other.get_by_role("button", name="Save").click()
+    expect(other.get_by_text("About me has been saved")).to_be_visible()
+
+    page.get_by_label("Please do (optional)", exact=True).fill("Give me time to answer")
+    page.get_by_role("button", name="Save").click()
+    conflict = page.locator("#conflict")
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Someone else changed")
+    expect(conflict).to_contain_text("Talk to me, not Bernard")
+    expect(conflict).to_contain_text("Give me time to answer")
+    check_accessibility(page)
+    other.context.close()

@@ -38,6 +38,9 @@ def test_the_pdf_opens_and_carries_its_title_language_and_tags(cecilia):
     assert "fine bone china" in text
     assert "I go out for lunch with my high school friends once a month" in text
     assert "Bernard is ill or away overnight" in text
+    assert "Bernard Adeyemi, Husband" in text  # personal contacts, from the person's record
+    assert "Sam Okafor, Social worker (my named coordinator)" in text
+    assert "Brookside Surgery" in text
 
 
 def test_large_print_is_bigger(cecilia):
@@ -92,6 +95,7 @@ def test_downloads_are_scoped_and_audited(client, cecilia):
 
     pdf = client.get(f"/people/{cecilia.pk}/plan/export/pdf/")
     page = client.get(f"/people/{cecilia.pk}/plan/export/one-page/")
+    one_page_pdf = client.get(f"/people/{cecilia.pk}/plan/export/one-page-pdf/")
     unknown = client.get(f"/people/{cecilia.pk}/plan/export/docx/")
     client.force_login(UserFactory())
     outsider = client.get(f"/people/{cecilia.pk}/plan/export/pdf/")
@@ -100,6 +104,7 @@ def test_downloads_are_scoped_and_audited(client, cecilia):
     assert pdf["Content-Disposition"] == 'attachment; filename="plan-9990000018.pdf"'
     assert _read(pdf.content).pages
     assert "What is important to me" in page.content.decode()
+    assert len(_read(one_page_pdf.content).pages) == 1
     assert unknown.status_code == 404
     assert outsider.status_code == 404
-    assert AuditEvent.objects.filter(action="plan.exported", actor=sam).count() == 2
+    assert AuditEvent.objects.filter(action="plan.exported", actor=sam).count() == 3

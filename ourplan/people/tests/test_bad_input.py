@@ -345,3 +345,16 @@ def test_other_peoples_records_are_not_touched_by_a_failed_add(client, planner, 
     client.post(f"/people/{person.pk}/circle/add/", {"name": "", "relationship": ""})
 
     assert other.personal_contacts.count() == 0
+
+
+def test_a_stale_edit_of_a_person_shows_what_was_saved_meanwhile(client, planner, team, person):
+    client.force_login(planner)
+    client.post(f"/people/{person.pk}/edit/", _edit_data(person, team, town="Leeds"))
+
+    stale = client.post(f"/people/{person.pk}/edit/", _edit_data(person, team, town="York"))
+
+    body = stale.content.decode()
+    assert stale.status_code == 400
+    assert "Saved by someone else" in body
+    assert "Leeds" in body
+    assert "York" in body

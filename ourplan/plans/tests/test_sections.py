@@ -155,3 +155,18 @@ def test_an_entry_of_another_plan_is_not_found(client, planner, person, plan, st
     response = client.get(f"/people/{person.pk}/plan/working/{entry.pk}/edit/")
 
     assert response.status_code == 404
+
+
+def test_a_refused_save_shows_both_versions_so_nothing_is_lost(client, planner, person, plan):
+    client.force_login(planner)
+    url = f"/people/{person.pk}/plan/about-me/"
+    client.post(url, {"version": "1", "appreciated": "Funny and organised"})
+
+    stale = client.post(url, {"version": "1", "appreciated": "A good listener"})
+
+    body = " ".join(stale.content.decode().split())
+    assert stale.status_code == 400
+    assert "What they saved, and what you entered" in body
+    assert "Funny and organised" in body  # theirs, saved
+    assert "A good listener" in body  # yours, shown back, not saved
+    assert AboutMe.objects.get(plan=plan).appreciated == "Funny and organised"
