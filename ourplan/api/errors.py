@@ -73,7 +73,9 @@ def register(api: NinjaAPI) -> None:
     def stale(request: HttpRequest, exc: Any) -> HttpResponse:
         return api.create_response(
             request,
-            {"detail": exc.message, "errors": [{"field": "version", "message": exc.message}]},
+            {"detail": exc.message, "errors": [{"field": "version", "message": exc.message}],
+             # What is saved now, beside what the caller sent: both versions, nothing lost.
+             "current": exc.current},
             status=409,
         )
 

@@ -223,3 +223,5 @@ class ErrorItem(Schema):
 class ErrorOut(Schema):
     detail: str
     errors: list[ErrorItem] = []
+    current: dict[str, Any] | None = Field(
+        None, description="With 409: the record as saved now, to compare with what you sent")

@@ -27,9 +27,14 @@ class NotAllowed(DomainError):
 
 
 class StaleVersion(DomainError):
-    """Someone else changed the record since the user opened it."""
+    """Someone else changed the record since the user opened it. `current` holds the record as
+    it is saved now, so the caller can show both versions and nothing is lost."""
 
     message = (
         "Someone else changed this record while you were editing it. "
         "Your changes have not been saved. Check the latest details and make your changes again"
     )
+
+    def __init__(self, message: str | None = None, current: dict[str, object] | None = None):
+        super().__init__(message)
+        self.current = current or {}

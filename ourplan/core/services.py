@@ -45,7 +45,9 @@ def _is_text(instance: models.Model, name: str) -> bool:
 def check_version(instance: V, expected: int) -> None:
     """Optimistic concurrency: refuse a change made from a stale copy of the record."""
     if instance.version != expected:
-        raise StaleVersion()
+        from ourplan.core.audit import snapshot
+
+        raise StaleVersion(current=snapshot(instance))
 
 
 def bump_version(instance: V) -> None:

@@ -169,6 +169,7 @@ def test_a_stale_version_is_refused_with_409_and_nothing_changes(api, person):
 
     assert response.status_code == 409
     assert "version" in _fields(response)
+    assert response.json()["current"]["version"] == 5  # what is saved now, to compare
     person.refresh_from_db()
     assert person.town == ""
 

@@ -83,6 +83,7 @@ def test_about_me_and_working_over_the_api(api, person):
 
     assert about.json()["important"] == "A good cup of tea"
     assert stale.status_code == 409
+    assert stale.json()["current"]["important"] == "A good cup of tea"  # theirs, beside ours
     assert added.status_code == 201
     assert bad.status_code == 422
     assert {e["field"] for e in bad.json()["errors"]} == {"kind"}
