@@ -52,3 +52,23 @@ def check_version(instance: V, expected: int) -> None:
 
 def bump_version(instance: V) -> None:
     instance.version += 1
+
+
+def save_changes(
+    *, actor: Any, record: V, version: int, data: Mapping[str, Any], fields: Iterable[str],
+    action: str, person: Any,
+) -> dict[str, Any]:
+    """The shape of every edit: refuse a stale version, validate, and if anything changed move
+    the version on, save and audit exactly what changed. Returns the changes."""
+    from ourplan.core.audit import audit_record, diff, snapshot
+
+    fields = tuple(fields)
+    check_version(record, version)
+    before = snapshot(record, fields)
+    apply_fields(record, data, fields)
+    changes = diff(before, snapshot(record, fields))
+    if changes:
+        bump_version(record)
+        record.save()
+        audit_record(actor=actor, action=action, person=person, obj=record, changes=changes)
+    return changes

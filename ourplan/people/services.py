@@ -17,7 +17,7 @@ from django.utils import timezone
 from ourplan.accounts.models import Team, User
 from ourplan.core.audit import Action, audit_record, diff, snapshot
 from ourplan.core.errors import NotAllowed, NotFound
-from ourplan.core.services import apply_fields, bump_version, check_version
+from ourplan.core.services import apply_fields, bump_version, check_version, save_changes
 from ourplan.people.models import CareTeamMember, Person, PersonalContact, TeamAllocation
 
 PERSON_FIELDS = (
@@ -81,15 +81,8 @@ def person_update(
 ) -> Person:
     _require(actor, "people.change_person", person)
     person = _locked_person(actor, person)
-    check_version(person, version)
-    before = snapshot(person)
-    apply_fields(person, data, PERSON_FIELDS)
-    changes = diff(before, snapshot(person))
-    if changes:
-        bump_version(person)
-        person.save()
-        audit_record(actor=actor, action=Action.PERSON_UPDATED, person=person, obj=person,
-                     changes=changes)
+    save_changes(actor=actor, record=person, version=version, data=data, fields=PERSON_FIELDS,
+                 action=Action.PERSON_UPDATED, person=person)
     return person
 
 
@@ -137,15 +130,8 @@ def personal_contact_update(
 ) -> PersonalContact:
     _require(actor, "people.change_circle", contact.person)
     contact = _locked_contact(actor, contact)
-    check_version(contact, version)
-    before = snapshot(contact, CONTACT_FIELDS)
-    apply_fields(contact, data, CONTACT_FIELDS)
-    changes = diff(before, snapshot(contact, CONTACT_FIELDS))
-    if changes:
-        bump_version(contact)
-        contact.save()
-        audit_record(actor=actor, action=Action.CONTACT_UPDATED, person=contact.person,
-                     obj=contact, changes=changes)
+    save_changes(actor=actor, record=contact, version=version, data=data,
+                 fields=CONTACT_FIELDS, action=Action.CONTACT_UPDATED, person=contact.person)
     return contact
 
 

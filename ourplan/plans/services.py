@@ -13,7 +13,7 @@ from django.db import transaction
 from ourplan.accounts.models import User
 from ourplan.core.audit import audit_record, diff, snapshot
 from ourplan.core.errors import DomainError, NotAllowed, NotFound
-from ourplan.core.services import apply_fields, bump_version, check_version
+from ourplan.core.services import apply_fields, bump_version, check_version, save_changes
 from ourplan.people.models import Person, PersonalContact
 from ourplan.plans.entries import EntryKind
 from ourplan.plans.models import (
@@ -253,16 +253,9 @@ def about_me_update(*, actor: User, plan: Plan, version: int, data: Mapping[str,
     _require(actor, "plans.change_plan", plan.person)
     plan = _locked(actor, plan)
     about = AboutMe.objects.select_for_update().get(plan=plan)
-    check_version(about, version)
-    before = snapshot(about, ABOUT_ME_FIELDS)
-    apply_fields(about, data, ABOUT_ME_FIELDS)
-    changes = diff(before, snapshot(about, ABOUT_ME_FIELDS))
-    if changes:
-        bump_version(about)
-        about.save()
+    if save_changes(actor=actor, record=about, version=version, data=data,
+                    fields=ABOUT_ME_FIELDS, action="plan.about_me_updated", person=plan.person):
         _started(actor=actor, plan=plan, section=Section.ABOUT_ME)
-        audit_record(actor=actor, action="plan.about_me_updated", person=plan.person,
-                     obj=about, changes=changes)
     return about
 
 
@@ -295,15 +288,8 @@ def working_entry_update(
 ) -> WorkingEntry:
     _require(actor, "plans.change_plan", entry.plan.person)
     entry = _locked_entry(actor, entry)
-    check_version(entry, version)
-    before = snapshot(entry, WORKING_FIELDS)
-    apply_fields(entry, data, WORKING_FIELDS)
-    changes = diff(before, snapshot(entry, WORKING_FIELDS))
-    if changes:
-        bump_version(entry)
-        entry.save()
-        audit_record(actor=actor, action="plan.working_entry_updated",
-                     person=entry.plan.person, obj=entry, changes=changes)
+    save_changes(actor=actor, record=entry, version=version, data=data, fields=WORKING_FIELDS,
+                 action="plan.working_entry_updated", person=entry.plan.person)
     return entry
 
 
@@ -345,15 +331,8 @@ def outcome_update(
               .filter(pk=outcome.pk, plan__in=Plan.objects.visible_to(actor)).first())
     if locked is None:
         raise NotFound()
-    check_version(locked, version)
-    before = snapshot(locked, OUTCOME_FIELDS)
-    apply_fields(locked, data, OUTCOME_FIELDS)
-    changes = diff(before, snapshot(locked, OUTCOME_FIELDS))
-    if changes:
-        bump_version(locked)
-        locked.save()
-        audit_record(actor=actor, action="plan.outcome_updated", person=locked.plan.person,
-                     obj=locked, changes=changes)
+    save_changes(actor=actor, record=locked, version=version, data=data, fields=OUTCOME_FIELDS,
+                 action="plan.outcome_updated", person=locked.plan.person)
     return locked
 
 
@@ -378,15 +357,8 @@ def action_update(*, actor: User, action: Action, version: int,
               .filter(pk=action.pk, plan__in=Plan.objects.visible_to(actor)).first())
     if locked is None:
         raise NotFound()
-    check_version(locked, version)
-    before = snapshot(locked, ACTION_FIELDS)
-    apply_fields(locked, data, ACTION_FIELDS)
-    changes = diff(before, snapshot(locked, ACTION_FIELDS))
-    if changes:
-        bump_version(locked)
-        locked.save()
-        audit_record(actor=actor, action="plan.action_updated", person=locked.plan.person,
-                     obj=locked, changes=changes)
+    save_changes(actor=actor, record=locked, version=version, data=data, fields=ACTION_FIELDS,
+                 action="plan.action_updated", person=locked.plan.person)
     return locked
 
 
@@ -492,15 +464,8 @@ def entry_update(*, actor: User, kind: EntryKind, entry: PlanEntry, version: int
                  data: Mapping[str, Any]) -> PlanEntry:
     _require(actor, "plans.change_plan", entry.plan.person)
     locked = _locked_of_kind(actor, kind, entry)
-    check_version(locked, version)
-    before = snapshot(locked, kind.fields)
-    apply_fields(locked, data, kind.fields)
-    changes = diff(before, snapshot(locked, kind.fields))
-    if changes:
-        bump_version(locked)
-        locked.save()
-        audit_record(actor=actor, action=f"plan.{kind.slug}.updated",
-                     person=locked.plan.person, obj=locked, changes=changes)
+    save_changes(actor=actor, record=locked, version=version, data=data, fields=kind.fields,
+                 action=f"plan.{kind.slug}.updated", person=locked.plan.person)
     return locked
 
 
