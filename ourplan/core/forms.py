@@ -197,6 +197,8 @@ def nhsuk_field(bf: forms.BoundField, **overrides: Any) -> tuple[str, dict[str, 
         }
 
     input_type = getattr(widget, "input_type", "text")
+    if isinstance(widget, forms.PasswordInput) and not widget.render_value:
+        value = None  # what was typed is never sent back (page caches, screens saved to disk)
     params = {
         **common,
         "label": {"text": label},
