@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "ourplan.accounts",
     "ourplan.people",
     "ourplan.plans",
+    "ourplan.budgets",
     "ourplan.exports",
     "ourplan.demo",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ourplan.budgets.snapshots import budget_snapshot
 from ourplan.core.audit import snapshot
 from ourplan.plans.entries import ENTRY_KINDS
 from ourplan.plans.models import Plan
@@ -37,7 +38,7 @@ ACTION_LABELS = {"owner_kind": "who will do it", "owner": "their name", "by_when
 def plan_snapshot(plan: Plan) -> dict[str, Any]:
     """Everything the person agrees to, in a form that never changes once stored."""
     about = plan.about_me
-    return {
+    snap = {
         "kind": plan.kind,
         "person": {"nhs_number": plan.person.nhs_number, "name": plan.person.full_name},
         "support_needs": snapshot(plan, ("pam_level", "pam_score", "pam_date", "confidence")),
@@ -58,6 +59,10 @@ def plan_snapshot(plan: Plan) -> dict[str, Any]:
             for o in plan.outcomes.prefetch_related("actions")
         ],
     }
+    budget = budget_snapshot(plan)
+    if budget is not None:  # only plans with a personal health budget have a budget sheet
+        snap["budget"] = budget
+    return snap
 
 
 def _short(text: Any, limit: int = 80) -> str:
