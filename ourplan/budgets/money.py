@@ -73,3 +73,8 @@ def pounds(amount: Decimal | None) -> str:
     value = to_pennies(Decimal(amount))
     sign = "-" if value < 0 else ""
     return f"{sign}£{abs(value):,.2f}"
+
+
+def plain_number(value: Decimal) -> str:
+    """12.50 -> "12.5", 20.00 -> "20" (hours and quantities, without trailing zeros)."""
+    return format(Decimal(value).normalize(), "f")

@@ -30,3 +30,39 @@ def budget_snapshot(plan: Any) -> dict[str, Any] | None:
                    "paid_by": line.holding.way if line.holding else None}
                   for line in budget.lines.all()],
     }
+
+
+def _money(value: Any) -> str:
+    from decimal import Decimal
+
+    from ourplan.budgets.money import pounds
+
+    return pounds(Decimal(value)) if value not in (None, "") else "not set"
+
+
+def describe_budget_changes(before: dict[str, Any] | None,
+                            after: dict[str, Any] | None) -> list[str]:
+    """The budget sheet's changes between two agreed versions, in plain words."""
+    if before == after:
+        return []
+    if before is None:
+        return ["Added a personal health budget"]
+    if after is None:  # pragma: no cover - a budget is never deleted
+        return ["The personal health budget was taken out"]
+    changes = []
+    for key, label in (("indicative_amount", "indicative budget"),
+                       ("final_amount", "final budget")):
+        if before.get(key) != after.get(key):
+            changes.append(f"Budget: {label} moved from {_money(before.get(key))} to "
+                           f"{_money(after.get(key))}")
+    old_lines = {(line["item"], line["annual_cost"]) for line in before.get("lines", [])}
+    new_lines = {(line["item"], line["annual_cost"]) for line in after.get("lines", [])}
+    changes += [f"Budget: added {item} ({_money(cost)} a year)"
+                for item, cost in sorted(new_lines - old_lines)]
+    changes += [f"Budget: took out {item} ({_money(cost)} a year)"
+                for item, cost in sorted(old_lines - new_lines)]
+    if before.get("holdings") != after.get("holdings"):
+        changes.append("Budget: how the money is held changed")
+    if not changes:
+        changes.append("Budget: details changed")
+    return changes

@@ -10,6 +10,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 
+from ourplan.budgets.money import plain_number, pounds
 from ourplan.core.forms import nhsuk_field
 from ourplan.core.presenters import (
     format_audit_action,
@@ -49,6 +50,8 @@ def environment(**options: Any) -> Environment:
             "date": format_date,
             "datetime": format_datetime,
             "audit_action": format_audit_action,
+            "money": pounds,
+            "number": plain_number,
         }
     )
     return env

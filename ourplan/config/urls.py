@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from ourplan.api.urls import api
+from ourplan.budgets.urls import admin_urlpatterns
 from ourplan.core import views as core_views
 from ourplan.exports import views as export_views
 
@@ -12,6 +13,8 @@ urlpatterns = [
     path("", include("ourplan.accounts.urls")),
     path("people/", include("ourplan.people.urls")),
     path("people/<uuid:person_id>/plan/", include("ourplan.plans.urls")),
+    path("people/<uuid:person_id>/plan/budget/", include("ourplan.budgets.urls")),
+    path("budgets/", include((admin_urlpatterns, "budget_admin"))),
     path("people/<uuid:person_id>/plan/export/<slug:fmt>/", export_views.plan_export,
          name="plan_export"),
     path("api/v1/", api.urls),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ourplan.budgets.snapshots import budget_snapshot
+from ourplan.budgets.snapshots import budget_snapshot, describe_budget_changes
 from ourplan.core.audit import snapshot
 from ourplan.plans.entries import ENTRY_KINDS
 from ourplan.plans.models import Plan
@@ -144,6 +144,8 @@ def describe_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]
                         f"{_value(old_entries[key].get(field))} to {_value(entry.get(field))}")
         changes.extend(f"Removed {kind.noun}: {_short(entry.get(title))}"
                        for key, entry in old_entries.items() if key not in new_entries)
+
+    changes.extend(describe_budget_changes(before.get("budget"), after.get("budget")))
 
     for section, status in after["sections"].items():
         old_status = before["sections"].get(section)

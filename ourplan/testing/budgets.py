@@ -18,8 +18,9 @@ YEAR_START = dt.date(2026, 4, 1)
 
 def commissioner_for(planner: User) -> User:
     """A commissioner on the same teams as `planner`, so they see the same people."""
-    return UserFactory(role=Role.COMMISSIONER, organisation=planner.organisation,
-                       teams=list(planner.teams.all()))
+    user: User = UserFactory(role=Role.COMMISSIONER, organisation=planner.organisation,  # type: ignore[assignment]
+                             teams=list(planner.teams.all()))
+    return user
 
 
 def plan_with_outcome(actor: User, person: Any) -> tuple[Plan, Outcome]:
