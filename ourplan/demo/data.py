@@ -20,6 +20,7 @@ from ourplan.accounts.models import (
     TeamKind,
     User,
 )
+from ourplan.demo.budgets import load_demo_budgets
 from ourplan.people import services
 from ourplan.people.models import Person
 from ourplan.plans import services as plan_services
@@ -229,13 +230,32 @@ PEOPLE: list[dict[str, Any]] = [
         ],
         "care_team": [],
     },
+    {
+        "team": PHB, "by": "jo.bennett",
+        "person": {
+            "nhs_number": "9990000050", "given_name": "Leo", "family_name": "Ahmed",
+            "date_of_birth": dt.date(2015, 6, 14), "sex": "male",
+            "address_line_1": "31 Orchard Rise", "town": "Riverside", "postcode": "RV5 3JN",
+            "first_language": "English",
+            "communication_needs": "Leo uses a few words and a communication book.",
+        },
+        "circle": [
+            {"name": "Samira Ahmed", "relationship": "Mum",
+             "contact_types": ["carer", "next_of_kin", "representative"],
+             "representative_basis": "parent", "phone": "07700 900 789"},
+        ],
+        "care_team": [
+            {"user": "jo.bennett", "role": "PHB care coordinator", "team": PHB,
+             "is_named_coordinator": True},
+        ],
+    },
 ]
 
 
 @transaction.atomic
 def load_demo() -> dict[str, int]:
     """Create whatever of the demo is missing. Returns how many of each were added."""
-    added = {"organisations": 0, "teams": 0, "personas": 0, "people": 0}
+    added = {"organisations": 0, "teams": 0, "personas": 0, "people": 0, "budgets": 0}
     orgs: dict[str, Organisation] = {}
     for code, name, org_kind, parent in ORGANISATIONS:
         org, created = Organisation.objects.get_or_create(
@@ -286,6 +306,7 @@ def load_demo() -> dict[str, int]:
         if "plan" in story:
             _demo_plan(actor, person, story["plan"])
         added["people"] += 1
+    added["budgets"] = load_demo_budgets(users, teams)
     return added
 
 
