@@ -20,8 +20,9 @@ from django.utils import timezone
 
 from ourplan.accounts.models import Team, User
 from ourplan.budgets import services
-from ourplan.budgets.models import Budget, CostLine
+from ourplan.budgets.models import Budget, CostLine, PARates
 from ourplan.budgets.money import to_pennies, total
+from ourplan.budgets.rates import ensure_starting_rates
 from ourplan.budgets.spending import add_months
 from ourplan.people import services as people_services
 from ourplan.people.models import Person
@@ -80,6 +81,7 @@ def load_demo_budgets(users: dict[str, User], teams: dict[str, Team],
                       today: dt.date | None = None) -> int:
     """Add the demo budgets that are missing; returns how many were added."""
     today = today or timezone.localdate()
+    ensure_starting_rates(PARates)
     added = 0
     jo, david, priya = users["jo.bennett"], users["david.clarke"], users["priya.shah"]
 
