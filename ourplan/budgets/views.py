@@ -384,6 +384,7 @@ def version(request: HttpRequest, person_id: Any, number: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def rates_list(request: HttpRequest) -> HttpResponse:
     return render(request, "budgets/rates.jinja", {
+        "active_nav": "rates",
         "rates": selectors.pa_rates_list(),
         "can_change": request.user.has_perm("budgets.change_rates"),
     })
@@ -441,5 +442,5 @@ def returns(request: HttpRequest) -> HttpResponse:
                 f'{period["ends_on"]:%Y-%m-%d}.csv"')
             return response
     return render(request, "budgets/returns.jinja",
-                  {"form": form, "result": result, "period": period},
+                  {"form": form, "result": result, "period": period, "active_nav": "returns"},
                   status=400 if form.errors else 200)

@@ -474,6 +474,9 @@ def test_given_a_team_that_is_not_theirs_when_a_person_is_added_then_it_is_refus
 def test_given_an_nhs_number_already_held_when_a_person_is_added_then_it_is_refused(
     client, planner, team, stranger
 ):
+    # A name that cannot turn up in the page by chance (a random surname can: "Case").
+    stranger.family_name = "Zabłocka-Quenneville"
+    stranger.save()
     client.force_login(planner)
     before = writes()
 
