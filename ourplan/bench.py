@@ -93,6 +93,8 @@ def main() -> int:
             ("plan outcomes page", f"/people/{plan_person.pk}/plan/outcomes/"),
             ("plan API read", f"/api/v1/people/{plan_person.pk}/plan"),
             ("plan PDF export", f"/people/{plan_person.pk}/plan/export/pdf/"),
+            ("budget sheet", f"/people/{plan_person.pk}/plan/budget/"),
+            ("budget spending", f"/people/{plan_person.pk}/plan/budget/spending/"),
         ):
             queries, median, worst = _measure(client, url)
             print(f"{size:>7} {label:<24} {queries:>7} {median:>10.1f} {worst:>8.1f}")
@@ -115,6 +117,41 @@ def _full_plan(user: Any, person: Any) -> None:
                                    data={"kind": "working", "text": f"Thing {i}"})
         services.entry_add(actor=user, plan=plan, kind=ENTRY_KINDS_BY_SLUG["risks"], data={
             "description": f"Risk {i}", "kind": "personal", "approach": "take"})
+    _budget(user, plan)
+
+
+def _budget(user: Any, plan: Any) -> None:
+    """A signed-off budget of twenty lines (PAs among them) with a year of weekly payments."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from ourplan.accounts.models import Role
+    from ourplan.budgets import services
+    from ourplan.testing.factories import UserFactory
+
+    start = dt.date.today().replace(day=1) - dt.timedelta(days=360)
+    budget = services.budget_start(actor=user, plan=plan, data={
+        "eligibility": "chc_adult", "starts_on": start, "final_amount": Decimal("500000.00")})
+    holding = services.holding_add(actor=user, budget=budget, version=budget.version, data={
+        "way": "notional", "amount": Decimal("500000.00"), "accountable": "The ICB"})
+    outcomes = list(plan.outcomes.all())
+    for i in range(20):
+        budget.refresh_from_db()
+        pa = i % 4 == 0
+        services.cost_line_add(actor=user, budget=budget, version=budget.version, data={
+            "outcome": outcomes[i % len(outcomes)], "item": f"Support {i}",
+            "category": "pa_employment" if pa else "activity", "holding": holding,
+            "unit_cost": Decimal("14.00") if pa else Decimal("25.00"),
+            "quantity": Decimal("10"), "frequency": "weekly"})
+    budget.refresh_from_db()
+    commissioner = UserFactory.create(role=Role.COMMISSIONER, organisation=user.organisation,
+                                      teams=list(user.teams.all()))
+    budget = services.budget_sign_off(actor=commissioner, budget=budget, version=budget.version)
+    lines = list(budget.lines.all())
+    for week in range(50):
+        services.payment_record(actor=user, budget=budget, data={
+            "line": lines[week % len(lines)], "paid_on": start + dt.timedelta(days=7 * week),
+            "amount": Decimal("250.00")})
 
 
 if __name__ == "__main__":

@@ -35,20 +35,26 @@ def _is_staff_user(user: Any) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
+def _relationship(user: Any, person_ref: str) -> Q:
+    """A current care-team place or allocated team linking `user` to the person named by
+    `person_ref` in the outer query."""
+    from ourplan.people.models import CareTeamMember, TeamAllocation
+
+    today = _today()
+    on_care_team = CareTeamMember.objects.filter(
+        current_on(today), person=OuterRef(person_ref), user=user
+    )
+    in_allocated_team = TeamAllocation.objects.filter(
+        current_on(today), person=OuterRef(person_ref), team__members=user
+    )
+    return Q(Exists(on_care_team)) | Q(Exists(in_allocated_team))
+
+
 class PersonQuerySet(models.QuerySet[Any]):
     def visible_to(self, user: User | Any) -> PersonQuerySet:
         if not _is_staff_user(user):
             return self.none()
-        from ourplan.people.models import CareTeamMember, TeamAllocation
-
-        today = _today()
-        on_care_team = CareTeamMember.objects.filter(
-            current_on(today), person=OuterRef("pk"), user=user
-        )
-        in_allocated_team = TeamAllocation.objects.filter(
-            current_on(today), person=OuterRef("pk"), team__members=user
-        )
-        return self.filter(Exists(on_care_team) | Exists(in_allocated_team))
+        return self.filter(_relationship(user, "pk"))
 
     def audit_visible_to(self, user: User | Any) -> PersonQuerySet:
         """Whose audit history a user may read: an administrator reads it for everyone ever
@@ -68,9 +74,11 @@ class PersonDataQuerySet(models.QuerySet[M]):
     """For records that belong to one person: visible when the person is."""
 
     def visible_to(self, user: User | Any) -> PersonDataQuerySet[M]:
-        from ourplan.people.models import Person
-
-        return self.filter(person__in=Person.objects.visible_to(user))
+        if not _is_staff_user(user):
+            return self.none()
+        # Correlated on the row's own person, so the cost does not grow with the number of
+        # people the user can see (an IN over all of them did).
+        return self.filter(_relationship(user, "person"))
 
     def current(self) -> PersonDataQuerySet[M]:
         return self.filter(current_on(_today()))

@@ -272,3 +272,36 @@ def test_given_a_commissioner_then_returns_show_and_download_and_a_planner_canno
     assert ",total,People with a personal health budget,1\r\n" in csv.content.decode()
     assert backwards.status_code == 400
     assert "The end must be on or after the start" in backwards.content.decode()
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_given_more_lines_and_payments_then_the_budget_pages_take_no_more_queries(
+        signed_in, planner, person, plan_and_outcome):
+    plan, outcome = plan_and_outcome
+    signed = make.signed_off_budget(planner, make.commissioner_for(planner), plan, outcome)
+    line = signed.lines.get()
+    sheet, spending = _url("sheet", person), _url("spending", person)
+    few = (_queries(signed_in, sheet), _queries(signed_in, spending))
+
+    from ourplan.budgets import services
+    for n in range(8):
+        services.payment_record(actor=planner, budget=signed, data={
+            "line": line, "paid_on": dt.date(2026, 4, 1) + dt.timedelta(days=n * 20),
+            "amount": Decimal("10.00")})
+    draft = services.budget_update(actor=planner, budget=signed, version=signed.version,
+                                   data={"final_amount": Decimal("9000.00")})
+    for n in range(8):
+        make.line(planner, draft, outcome, item=f"Taxi to the allotment {n}",
+                  category="transport", unit_cost=Decimal("12.00"), frequency="weekly",
+                  holding=draft.holdings.get())
+    many = (_queries(signed_in, sheet), _queries(signed_in, spending))
+
+    assert many == few
