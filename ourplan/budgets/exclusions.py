@@ -86,6 +86,7 @@ EXCLUSIONS_BY_CODE = {e.code: e for e in EXCLUSIONS}
 
 # Words that make a line about a GP surgery's building, say, not surgery itself.
 _NOT_SURGERY = re.compile(r"\b(gp|doctor'?s?|dental|dentist'?s?) surgery\b")
+_GOING_TO_GP = re.compile(r"\b(to|for|at|from) (the |my |his |her |their |a )?gp( \w+)?")
 
 
 def _normalise(text: str) -> str:
@@ -102,6 +103,9 @@ def exclusions_for(*texts: str) -> list[Exclusion]:
         if exclusion.code == "surgery":
             # "GP surgery" is a place; the GP rule decides about it.
             candidate = _NOT_SURGERY.sub(" ", text)
+        elif exclusion.code == "gp_services":
+            # Getting to the GP ("a taxi to GP appointments") is not buying the GP's services.
+            candidate = _GOING_TO_GP.sub(" ", text)
         if exclusion.matches(candidate):
             found.append(exclusion)
     return found
