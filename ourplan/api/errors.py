@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
+from ourplan.budgets.services import BudgetNotReady
 from ourplan.core.errors import NotAllowed, NotFound, StaleVersion
 from ourplan.plans.services import TransitionRefused
 
@@ -85,7 +86,13 @@ def register(api: NinjaAPI) -> None:
         return api.create_response(request, {"detail": exc.message, "errors": errors},
                                    status=409)
 
+    def budget_not_ready(request: HttpRequest, exc: Any) -> HttpResponse:
+        errors = [{"field": "budget", "message": problem} for problem in exc.problems]
+        return api.create_response(request, {"detail": exc.message, "errors": errors},
+                                   status=409)
+
     api.add_exception_handler(DjangoValidationError, validation)
+    api.add_exception_handler(BudgetNotReady, budget_not_ready)
     api.add_exception_handler(TransitionRefused, transition_refused)
     api.add_exception_handler(SchemaValidationError, schema_validation)
     api.add_exception_handler(HttpError, http_error)

@@ -4,7 +4,7 @@ from ninja import NinjaAPI
 
 from ourplan.api import errors
 from ourplan.api.auth import API_AUTH
-from ourplan.api.routers import accounts, people, plans
+from ourplan.api.routers import accounts, people, phb, plans
 
 api = NinjaAPI(
     title="Ourplan API",
@@ -22,3 +22,4 @@ errors.register(api)
 api.add_router("", accounts.router)
 api.add_router("", people.router)
 api.add_router("", plans.router)
+api.add_router("", phb.router)
