@@ -3,9 +3,11 @@ how the money is held and what each line costs a year."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from ourplan.budgets.models import Budget, BudgetStatus
+from ourplan.budgets.money import pounds
 from ourplan.core.audit import snapshot
 
 BUDGET_KEYS = ("eligibility", "starts_on", "ends_on", "indicative_amount",
@@ -33,10 +35,6 @@ def budget_snapshot(plan: Any) -> dict[str, Any] | None:
 
 
 def _money(value: Any) -> str:
-    from decimal import Decimal
-
-    from ourplan.budgets.money import pounds
-
     return pounds(Decimal(value)) if value not in (None, "") else "not set"
 
 
