@@ -5,7 +5,7 @@ Dates follow today, so the demo always has a budget in force with a few months o
   a notional budget; in force since the first of the month six months ago, with payments;
 * Leo (a child): children's continuing care held by a third party; in force since three months
   ago;
-* Gwen: NHS continuing healthcare, notional; a year that ended six months ago.
+* Margaret: NHS continuing healthcare, notional; a year that ended six months ago.
 So in the current quarter the ICB's returns count 2 people: 1 adult, 1 child, 1 NHS continuing
 healthcare, 1 children's continuing care, 1 direct payment, 1 notional, 1 third party and 1
 mixture (ourplan/demo/tests)."""
@@ -18,13 +18,12 @@ from typing import Any
 
 from django.utils import timezone
 
-from ourplan.accounts.models import Team, User
+from ourplan.accounts.models import User
 from ourplan.budgets import services
 from ourplan.budgets.models import Budget, CostLine, PARates
 from ourplan.budgets.money import to_pennies, total
 from ourplan.budgets.rates import ensure_starting_rates
 from ourplan.budgets.spending import add_months
-from ourplan.people import services as people_services
 from ourplan.people.models import Person
 from ourplan.plans import services as plan_services
 from ourplan.plans.models import Plan
@@ -77,13 +76,13 @@ def _budget(*, planner: User, commissioner: User, plan: Plan, data: dict[str, An
                                     version=_fresh(budget).version)
 
 
-def load_demo_budgets(users: dict[str, User], teams: dict[str, Team],
+def load_demo_budgets(users: dict[str, User],
                       today: dt.date | None = None) -> int:
     """Add the demo budgets that are missing; returns how many were added."""
     today = today or timezone.localdate()
     ensure_starting_rates(PARates)
     added = 0
-    jo, david, priya = users["jo.bennett"], users["david.clarke"], users["priya.shah"]
+    jo, david = users["jo.bennett"], users["david.clarke"]
 
     mark = Person.objects.get(nhs_number="9990000026")
     if not Budget.objects.filter(person=mark).exists():
@@ -155,15 +154,13 @@ def load_demo_budgets(users: dict[str, User], teams: dict[str, Team],
         )
         added += 1
 
-    gwen = Person.objects.get(nhs_number="9990000034")
-    if not Budget.objects.filter(person=gwen).exists():
-        people_services.person_allocate_to_team(actor=priya, person=gwen,
-                                                team=teams["Personal Health Budgets Team"])
-        plan, (home,) = _plan(priya, gwen, [
-            {"need": "Nursing care at home", "text": "I stay in my own flat, near Megan"},
+    margaret = Person.objects.get(nhs_number="9990000069")
+    if not Budget.objects.filter(person=margaret).exists():
+        plan, (home,) = _plan(jo, margaret, [
+            {"need": "Nursing care at home", "text": "I stay at home with Peter, in my own bed"},
         ])
         _budget(
-            planner=priya, commissioner=david, plan=plan,
+            planner=jo, commissioner=david, plan=plan,
             data={"eligibility": "chc_adult", "starts_on": _first_of_month(18, today),
                   "indicative_amount": Decimal("9360.00")},
             lines=[{"outcome": home, "item": "Night sitting service", "category": "agency_care",

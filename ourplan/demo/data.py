@@ -233,6 +233,21 @@ PEOPLE: list[dict[str, Any]] = [
     {
         "team": PHB, "by": "jo.bennett",
         "person": {
+            "nhs_number": "9990000069", "given_name": "Margaret", "family_name": "Hale",
+            "date_of_birth": dt.date(1947, 2, 8), "sex": "female",
+            "address_line_1": "5 Weir Cottages", "town": "Riverside", "postcode": "RV2 8LP",
+            "first_language": "English",
+        },
+        "circle": [
+            {"name": "Peter Hale", "relationship": "Husband",
+             "contact_types": ["carer", "next_of_kin"]},
+        ],
+        "care_team": [{"user": "jo.bennett", "role": "PHB care coordinator", "team": PHB,
+                       "is_named_coordinator": True}],
+    },
+    {
+        "team": PHB, "by": "jo.bennett",
+        "person": {
             "nhs_number": "9990000050", "given_name": "Leo", "family_name": "Ahmed",
             "date_of_birth": dt.date(2015, 6, 14), "sex": "male",
             "address_line_1": "31 Orchard Rise", "town": "Riverside", "postcode": "RV5 3JN",
@@ -306,7 +321,7 @@ def load_demo() -> dict[str, int]:
         if "plan" in story:
             _demo_plan(actor, person, story["plan"])
         added["people"] += 1
-    added["budgets"] = load_demo_budgets(users, teams)
+    added["budgets"] = load_demo_budgets(users)
     return added
 
 

@@ -20,13 +20,13 @@ pytestmark = pytest.mark.django_db
 
 # Counted by hand. In the quarter containing today: Mark (adult, NHS continuing healthcare, a
 # direct payment and a notional budget) and Leo (a child, children's continuing care, a third
-# party). Gwen's year ended before the quarter began; Harold has no budget.
+# party). Margaret's year ended before the quarter began; Harold has no budget.
 THIS_QUARTER = {
     "total": 2, "adults": 1, "children": 1, "chc_adult": 1, "childrens_continuing_care": 1,
     "section_117": 0, "wheelchair": 0, "local_offer": 0, "direct_payment": 1, "notional": 1,
     "third_party": 1, "mixture": 1,
 }
-# The month before Mark's budget began: only Gwen's (adult, CHC, notional) was in force.
+# The month before Mark's budget began: only Margaret's (adult, CHC, notional) was in force.
 BEFORE_MARK = {**dict.fromkeys(THIS_QUARTER, 0), "total": 1, "adults": 1, "chc_adult": 1,
                "notional": 1}
 
@@ -69,7 +69,7 @@ def test_given_the_demo_then_the_returns_csv_matches_the_hand_counted_figures(cl
         f"NHS Riverside Integrated Care Board (QRV),{quarter['starts_on'].isoformat()},")
 
 
-def test_given_a_period_before_marks_budget_then_only_gwens_is_counted(client):
+def test_given_a_period_before_marks_budget_then_only_margarets_is_counted(client):
     load_demo()
     client.force_login(User.objects.get(username="david.clarke"))
     mark_start = Budget.objects.get(person__nhs_number="9990000026").starts_on
