@@ -150,6 +150,16 @@ def _draft(actor: User, budget: Budget, version: int) -> Budget:
     raise ValidationError({"__all__": "This budget has been replaced: change the latest one"})
 
 
+def _seen(actor: User, record: Holding | CostLine, version: int) -> None:
+    """Refuse a change made from a stale copy of the holding or line the user was looking at
+    (before any new draft is made from it)."""
+    current = (type(record)._default_manager
+               .filter(pk=record.pk, budget__in=Budget.objects.visible_to(actor)).first())
+    if current is None:
+        raise NotFound()
+    check_version(current, version)
+
+
 def _in_draft(actor: User, budget: Budget, record: Holding | CostLine) -> Any:
     """The same holding or line in `budget` (a fresh draft copies them)."""
     if record.budget_id == budget.pk:
@@ -259,9 +269,11 @@ def holding_add(*, actor: User, budget: Budget, version: int,
 @transaction.atomic
 def holding_update(*, actor: User, holding: Holding, version: int,
                    data: Mapping[str, Any]) -> Holding:
+    _seen(actor, holding, version)
     draft = _draft(actor, holding.budget, holding.budget.version)
     record = _in_draft(actor, draft, holding)
-    check_version(record, version if record.budget_id == holding.budget_id else record.version)
+    if record.pk == holding.pk:  # the same record, now locked: check again
+        check_version(record, version)
     values = _holding_values(data, draft)
     if "way" in values and values["way"] != record.way and Holding.objects.filter(
             budget=draft, way=values["way"]).exists():
@@ -281,9 +293,11 @@ def holding_update(*, actor: User, holding: Holding, version: int,
 @transaction.atomic
 def holding_remove(*, actor: User, holding: Holding, version: int) -> None:
     """Lines it paid for stay in the budget, waiting for another way of holding the money."""
+    _seen(actor, holding, version)
     draft = _draft(actor, holding.budget, holding.budget.version)
     record = _in_draft(actor, draft, holding)
-    check_version(record, version if record.budget_id == holding.budget_id else record.version)
+    if record.pk == holding.pk:  # the same record, now locked: check again
+        check_version(record, version)
     audit_record(actor=actor, action="budget.holding_removed", person=draft.person, obj=record,
                  changes=snapshot(record, HOLDING_FIELDS))
     record.delete()
@@ -313,11 +327,14 @@ def _line_values(data: Mapping[str, Any], budget: Budget) -> dict[str, Any]:
         data["outcome"] = outcome
     holding = data.get("holding")
     if holding is not None:
-        if isinstance(holding, Holding):
-            # A line being copied into a new draft may name the signed-off budget's holding.
-            holding = Holding.objects.filter(budget=budget, way=holding.way).first()
-        else:
-            holding = Holding.objects.filter(budget=budget, pk=_uuid_or_none(holding)).first()
+        if not isinstance(holding, Holding):
+            holding = Holding.objects.filter(
+                budget__in=[budget.pk, budget.copied_from_id], pk=_uuid_or_none(holding)
+            ).first()
+        # A change that made a new draft names the signed-off budget's holding: use the
+        # draft's copy of it (one holding per way in each budget).
+        holding = Holding.objects.filter(budget=budget, way=holding.way).first() \
+            if holding is not None else None
         if holding is None:
             raise ValidationError({"holding": NOT_THIS_BUDGETS_HOLDING})
         data["holding"] = holding
@@ -329,9 +346,10 @@ def _line_values(data: Mapping[str, Any], budget: Budget) -> dict[str, Any]:
     return data
 
 
-def rates_for(day: dt.date | None) -> PARates | None:
-    """The tax year's rates in force on `day` (today if not given)."""
-    day = day or timezone.localdate()
+def rates_for(starts_on: dt.date | None) -> PARates | None:
+    """The rates for the tax year most of a budget year falls in (its middle day; today if the
+    budget has no start yet): a year starting on 1 April is costed at the rates from 6 April."""
+    day = starts_on + dt.timedelta(days=182) if starts_on else timezone.localdate()
     return PARates.objects.filter(starts_on__lte=day).order_by("-starts_on").first() or \
         PARates.objects.order_by("starts_on").first()
 
@@ -399,9 +417,11 @@ def cost_line_add(*, actor: User, budget: Budget, version: int,
 @transaction.atomic
 def cost_line_update(*, actor: User, line: CostLine, version: int,
                      data: Mapping[str, Any]) -> CostLine:
+    _seen(actor, line, version)
     draft = _draft(actor, line.budget, line.budget.version)
     record = _in_draft(actor, draft, line)
-    check_version(record, version if record.budget_id == line.budget_id else record.version)
+    if record.pk == line.pk:  # the same record, now locked: check again
+        check_version(record, version)
     fields = (*LINE_FIELDS, "annual_cost")
     before = snapshot(record, fields)
     _apply_line(record, data, draft)
@@ -421,9 +441,11 @@ def cost_line_update(*, actor: User, line: CostLine, version: int,
 
 @transaction.atomic
 def cost_line_remove(*, actor: User, line: CostLine, version: int) -> None:
+    _seen(actor, line, version)
     draft = _draft(actor, line.budget, line.budget.version)
     record = _in_draft(actor, draft, line)
-    check_version(record, version if record.budget_id == line.budget_id else record.version)
+    if record.pk == line.pk:  # the same record, now locked: check again
+        check_version(record, version)
     audit_record(actor=actor, action="budget.line_removed", person=draft.person, obj=record,
                  changes={**snapshot(record, LINE_FIELDS), "annual_cost": record.annual_cost})
     record.delete()

@@ -150,13 +150,15 @@ def test_given_a_pa_line_then_it_is_costed_with_the_years_rates(planner, draft, 
     line = make.line(planner, draft, outcome, item="Morning PA", category="pa_employment",
                      unit_cost=Decimal("13.00"), quantity=Decimal("20"), frequency="weekly")
 
-    assert line.pa_rates == PARates.objects.get(tax_year="2025-26")  # the year 1 April 2026 is in
+    # A year from 1 April 2026 is almost all in tax year 2026-27 (from 6 April).
+    assert line.pa_rates == PARates.objects.get(tax_year="2026-27")
     assert line.annual_cost == Decimal("17990.48")
     assert line.pa_breakdown["employer_ni"] == "1496.40"
 
 
 @pytest.mark.parametrize(("data", "field", "words"), [
-    ({"unit_cost": Decimal("12.00")}, "unit_cost", "National Living Wage: £12.21 an hour"),
+    ({"unit_cost": Decimal("12.70")}, "unit_cost",
+     "National Living Wage: £12.71 an hour in 2026-27"),
     ({"quantity": Decimal("169")}, "quantity", "168 hours"),
     ({"frequency": "monthly"}, "frequency", "select weekly"),
 ])
@@ -326,6 +328,24 @@ def test_given_holdings_that_do_not_add_up_then_it_is_said(planner, draft, outco
 
 
 # --- sign-off and new drafts ---------------------------------------------------------------
+
+def test_given_a_change_after_sign_off_then_ids_and_versions_seen_on_the_old_budget_work(
+        planner, plan_and_outcome):
+    plan, outcome = plan_and_outcome
+    signed = make.signed_off_budget(planner, make.commissioner_for(planner), plan, outcome)
+    line, held = signed.lines.get(), signed.holdings.get()
+
+    with pytest.raises(StaleVersion):
+        services.cost_line_update(actor=planner, line=line, version=line.version + 1,
+                                  data={"unit_cost": Decimal("45.00")})
+    assert not Budget.objects.filter(status=BudgetStatus.DRAFT).exists()
+    changed = services.cost_line_update(actor=planner, line=line, version=line.version,
+                                        data={"unit_cost": Decimal("45.00"),
+                                              "holding": str(held.pk)})
+
+    assert changed.budget.number == 2
+    assert changed.holding == changed.budget.holdings.get()
+
 
 def test_given_a_signed_off_budget_then_a_change_makes_a_new_draft_and_keeps_the_figures(
         planner, plan_and_outcome):
