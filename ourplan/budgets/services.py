@@ -7,6 +7,7 @@ Payments are recorded only against the budget in force."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import uuid
 from collections.abc import Mapping
@@ -135,6 +136,11 @@ def _copy(actor: User, budget: Budget) -> Budget:
     return draft
 
 
+def _current(actor: User, budget: Budget) -> Budget | None:
+    """The budget as saved now, if the user may see it."""
+    return Budget.objects.visible_to(actor).filter(pk=budget.pk).first()
+
+
 def _draft(actor: User, budget: Budget, version: int) -> Budget:
     """The draft to change, given the budget the user was looking at (and its version)."""
     _require(actor, "budgets.change_budget", budget.person)
@@ -148,6 +154,20 @@ def _draft(actor: User, budget: Budget, version: int) -> Budget:
     if locked.status == BudgetStatus.SIGNED_OFF and working_budget(locked.plan) == locked:
         return _copy(actor, locked)
     raise ValidationError({"__all__": "This budget has been replaced: change the latest one"})
+
+
+def _unchanged_after_sign_off(record: Any, fields: tuple[str, ...],
+                              apply: Any) -> bool:
+    """Would this change leave a signed-off record as it is? Then no new draft is made for it.
+    `apply` sets the new values on a copy in memory (and validates them)."""
+    budget = record if isinstance(record, Budget) else record.budget
+    if budget.status != BudgetStatus.SIGNED_OFF:
+        return False
+    probe = copy.copy(record)
+    probe._state = copy.copy(record._state)
+    probe._state.fields_cache = dict(record._state.fields_cache)  # keep the original's own
+    apply(probe)
+    return not diff(snapshot(record, fields), snapshot(probe, fields))
 
 
 def _seen(actor: User, record: Holding | CostLine, version: int) -> None:
@@ -195,10 +215,16 @@ def budget_start(*, actor: User, plan: Plan, data: Mapping[str, Any]) -> Budget:
 @transaction.atomic
 def budget_update(*, actor: User, budget: Budget, version: int,
                   data: Mapping[str, Any]) -> Budget:
-    draft = _draft(actor, budget, version)
     data = dict(data)
     if data.get("starts_on") and not data.get("ends_on"):
         data["ends_on"] = year_end(data["starts_on"])
+    current = _current(actor, budget)
+    if current is not None and _unchanged_after_sign_off(
+            current, BUDGET_FIELDS,
+            lambda probe: apply_fields(probe, data, BUDGET_FIELDS, validate_constraints=False)):
+        check_version(current, version)
+        return current
+    draft = _draft(actor, budget, version)
     save_changes(actor=actor, record=draft, version=draft.version, data=data,
                  fields=BUDGET_FIELDS, action="budget.updated", person=draft.person)
     return draft
@@ -270,6 +296,10 @@ def holding_add(*, actor: User, budget: Budget, version: int,
 def holding_update(*, actor: User, holding: Holding, version: int,
                    data: Mapping[str, Any]) -> Holding:
     _seen(actor, holding, version)
+    if _unchanged_after_sign_off(holding, HOLDING_FIELDS, lambda probe: apply_fields(
+            probe, _holding_values(data, holding.budget), HOLDING_FIELDS,
+            validate_constraints=False)):
+        return holding
     draft = _draft(actor, holding.budget, holding.budget.version)
     record = _in_draft(actor, draft, holding)
     if record.pk == holding.pk:  # the same record, now locked: check again
@@ -418,6 +448,9 @@ def cost_line_add(*, actor: User, budget: Budget, version: int,
 def cost_line_update(*, actor: User, line: CostLine, version: int,
                      data: Mapping[str, Any]) -> CostLine:
     _seen(actor, line, version)
+    if _unchanged_after_sign_off(line, (*LINE_FIELDS, "annual_cost"),
+                                 lambda probe: _apply_line(probe, data, line.budget)):
+        return line
     draft = _draft(actor, line.budget, line.budget.version)
     record = _in_draft(actor, draft, line)
     if record.pk == line.pk:  # the same record, now locked: check again

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
@@ -32,9 +33,22 @@ def apply_fields(
     if unknown:
         raise ValidationError(dict.fromkeys(unknown, UNKNOWN_FIELD))
     for name, value in data.items():
-        setattr(instance, name, "" if value is None and _is_text(instance, name) else value)
+        setattr(instance, name, "" if value is None and _is_text(instance, name) else
+                _as_stored(instance, name, value))
     instance.full_clean(validate_constraints=validate_constraints)
     return instance
+
+
+def _as_stored(instance: models.Model, name: str, value: Any) -> Any:
+    """A decimal as the database will hold it (5000 -> 5000.00), so that comparing before and
+    after sees no change where there is none. Extra places are left for validation to refuse."""
+    field = instance._meta.get_field(name)
+    if isinstance(field, models.DecimalField) and isinstance(value, decimal.Decimal):
+        places = decimal.Decimal(1).scaleb(-field.decimal_places)
+        exponent = value.as_tuple().exponent
+        if value.is_finite() and isinstance(exponent, int) and exponent >= -field.decimal_places:
+            return value.quantize(places)
+    return value
 
 
 def _is_text(instance: models.Model, name: str) -> bool:

@@ -347,6 +347,27 @@ def test_given_a_change_after_sign_off_then_ids_and_versions_seen_on_the_old_bud
     assert changed.holding == changed.budget.holdings.get()
 
 
+def test_given_a_change_that_changes_nothing_then_no_new_draft_is_made(planner,
+                                                                       plan_and_outcome):
+    plan, outcome = plan_and_outcome
+    signed = make.signed_off_budget(planner, make.commissioner_for(planner), plan, outcome)
+    line, held = signed.lines.get(), signed.holdings.get()
+
+    same_budget = services.budget_update(actor=planner, budget=signed, version=signed.version,
+                                         data={"final_amount": Decimal("5000.00")})
+    same_line = services.cost_line_update(actor=planner, line=line, version=line.version,
+                                          data={"unit_cost": Decimal("40.00"),
+                                                "outcome": outcome})
+    same_holding = services.holding_update(actor=planner, holding=held, version=held.version,
+                                           data={"amount": Decimal("5000")})
+
+    assert same_budget.pk == same_line.budget.pk == same_holding.budget.pk == signed.pk
+    assert Budget.objects.count() == 1
+    with pytest.raises(StaleVersion):
+        services.budget_update(actor=planner, budget=signed, version=1,
+                               data={"final_amount": Decimal("5000.00")})
+
+
 def test_given_a_signed_off_budget_then_a_change_makes_a_new_draft_and_keeps_the_figures(
         planner, plan_and_outcome):
     plan, outcome = plan_and_outcome
