@@ -3,8 +3,9 @@
 Each line's yearly cost is planned evenly over the twelve months of the budget year (split to
 the penny, money.split); a one-off cost is planned in the first month. Quarters add three
 months. Payments count in the period of the date they were paid. A period that has ended is
-flagged when less or more was spent than planned; the current period is shown but not flagged
-(it is not over yet)."""
+flagged when £1 or more less or more was spent than planned (pennies from rounding instalments
+are not worth anyone's attention); the current period is shown but not flagged (it is not over
+yet)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from ourplan.budgets.models import Budget, CostLine, Payment
 from ourplan.budgets.money import ZERO, Frequency, split, total
 
 MONTHS = 12
+TOLERANCE = Decimal("1.00")
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,7 @@ class Period:
 
     @property
     def flag(self) -> str:
-        if not self.ended or self.difference == ZERO:
+        if not self.ended or abs(self.difference) < TOLERANCE:
             return ""
         return "overspent" if self.difference > 0 else "underspent"
 

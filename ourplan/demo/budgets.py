@@ -21,7 +21,7 @@ from django.utils import timezone
 from ourplan.accounts.models import User
 from ourplan.budgets import services
 from ourplan.budgets.models import Budget, CostLine, PARates
-from ourplan.budgets.money import to_pennies, total
+from ourplan.budgets.money import split, to_pennies, total
 from ourplan.budgets.rates import ensure_starting_rates
 from ourplan.budgets.spending import add_months
 from ourplan.people.models import Person
@@ -181,7 +181,7 @@ def _payments(actor: User, budget: Budget, today: dt.date) -> None:
     month = 0
     while (end := add_months(budget.starts_on, month + 1) - dt.timedelta(days=1)) < today:
         paid_on = end
-        pa = to_pennies(lines["pa_employment"].annual_cost / 12)
+        pa = split(lines["pa_employment"].annual_cost, 12)[month]
         if month == 2:
             pa += Decimal("410.00")
         for line, amount, reference in (

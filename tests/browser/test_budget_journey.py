@@ -7,6 +7,7 @@ from decimal import Decimal
 from playwright.sync_api import Page, expect
 
 from ourplan.budgets.models import Budget
+from ourplan.people.models import Person
 from tests.browser.axe import check_accessibility
 from tests.browser.test_journeys import sign_in_as_persona
 
@@ -110,3 +111,30 @@ def test_a_coordinator_costs_cecilias_budget_sees_a_shortfall_and_fixes_it(page:
     budget = Budget.objects.get(person__nhs_number="9990000018")
     assert budget.final_amount == Decimal("13600.00")
     assert sum(line.annual_cost for line in budget.lines.all()) == Decimal("13498.56")
+
+
+def test_a_commissioner_on_a_phone_reads_marks_budget_its_spending_and_the_returns(
+        phone_page: Page):
+    page = phone_page
+    sign_in_as_persona(page, "David Clarke")
+    mark = Person.objects.get(nhs_number="9990000026")
+
+    page.goto(f"/people/{mark.pk}/plan/budget/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Personal health budget")
+    expect(page.locator("#covered")).to_contain_text("covers the full cost of every line")
+    expect(page.get_by_text("Their nominee: Linda Ellison")).to_be_visible()
+    check_accessibility(page)
+
+    page.get_by_role("link", name="Planned and actual spending").click()
+    expect(page.locator("#periods")).to_contain_text("Overspent by £410.00")
+    check_accessibility(page)
+    page.get_by_role("link", name="Show by quarter").click()
+    expect(page.locator("#periods")).to_contain_text("Quarter 1")
+    check_accessibility(page)
+
+    page.goto("/budgets/returns/")
+    expect(page.locator("#returns")).to_contain_text("People with a personal health budget")
+    check_accessibility(page)
+    page.goto("/budgets/pa-rates/")
+    expect(page.get_by_role("heading", name="2026-27, from 6 April 2026")).to_be_visible()
+    check_accessibility(page)
