@@ -1,6 +1,11 @@
 """The plan in other formats: the whole plan or the one-page summary as HTML, as a tagged
 PDF (PDF/UA) and as a large-print PDF, and as JSON. An interface layer: it reads the plan
-through the domain and never changes it."""
+through the domain and never changes it.
+
+When the plan has a personal health budget, the whole plan (HTML, PDF, large print and JSON)
+carries its budget sheet, read through `budget_sheet` so the read is scoped and audited as an
+export. `user` None is the command line, with the operator's authority. The one-page summary
+never shows the budget, so it does not read it."""
 
 from __future__ import annotations
 
@@ -11,15 +16,28 @@ import weasyprint
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from ourplan.accounts.models import User
+from ourplan.budgets.models import Category
+from ourplan.budgets.pa_costs import PARTS
+from ourplan.budgets.selectors import BudgetSheet, budget_sheet
+from ourplan.budgets.snapshots import BUDGET_KEYS, HOLDING_KEYS, LINE_KEYS
+from ourplan.core.audit import snapshot
 from ourplan.core.presenters import format_date
 from ourplan.plans.entries import ENTRY_KINDS
 from ourplan.plans.models import Plan
 from ourplan.plans.snapshots import plan_snapshot
 
 FORMATS = ("html", "one-page", "one-page-pdf", "pdf", "large-print", "json")
+EXPORT_PURPOSE = "export"
 
 
-def _context(plan: Plan, *, one_page: bool, large_print: bool) -> dict[str, Any]:
+def _budget(plan: Plan, user: User | None) -> BudgetSheet | None:
+    """The plan's budget sheet, if it has a budget: an audited read for the export."""
+    return budget_sheet(user=user, plan=plan, purpose=EXPORT_PURPOSE)
+
+
+def _context(plan: Plan, *, one_page: bool, large_print: bool,
+             sheet: BudgetSheet | None = None) -> dict[str, Any]:
     person = plan.person
     return {
         "plan": plan, "person": person, "about": plan.about_me, "one_page": one_page,
@@ -36,38 +54,91 @@ def _context(plan: Plan, *, one_page: bool, large_print: bool) -> dict[str, Any]
         "printed_on": format_date(timezone.localdate()),
         "title": (f"{person.full_name}: one-page summary" if one_page
                   else f"{person.full_name}: {plan.get_kind_display().lower()}"),
+        "sheet": sheet,
+        "pa_parts": PARTS,
+        "pa_category": Category.PA_EMPLOYMENT,
     }
 
 
-def plan_html(plan: Plan, *, one_page: bool = False, large_print: bool = False) -> str:
-    return render_to_string("exports/plan.jinja",
-                            _context(plan, one_page=one_page, large_print=large_print))
+def plan_html(plan: Plan, *, one_page: bool = False, large_print: bool = False,
+              user: User | None = None) -> str:
+    sheet = None if one_page else _budget(plan, user)
+    return render_to_string("exports/plan.jinja", _context(
+        plan, one_page=one_page, large_print=large_print, sheet=sheet))
 
 
-def plan_pdf(plan: Plan, *, one_page: bool = False, large_print: bool = False) -> bytes:
+def plan_pdf(plan: Plan, *, one_page: bool = False, large_print: bool = False,
+             user: User | None = None) -> bytes:
     """A tagged PDF (PDF/UA-1) with the plan's title and language, so screen readers can use it."""
-    html = plan_html(plan, one_page=one_page, large_print=large_print)
+    html = plan_html(plan, one_page=one_page, large_print=large_print, user=user)
     pdf = weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
     assert pdf is not None
     return pdf
 
 
-def plan_json(plan: Plan) -> str:
-    return json.dumps(plan_snapshot(plan), indent=2, ensure_ascii=False)
+def _money(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
-def export(plan: Plan, fmt: str) -> tuple[bytes, str, str]:
-    """(content, media type, file extension) for one of FORMATS."""
+def budget_json(sheet: BudgetSheet) -> dict[str, Any]:
+    """The budget sheet as JSON: the keys an agreed version keeps (ourplan.budgets.snapshots),
+    with its status, how each line is covered and the totals. Money is a string of pounds
+    with two places ("17990.48"), never a float."""
+    budget, cover = sheet.budget, sheet.sufficiency
+    in_force = sheet.in_force
+    return {
+        **snapshot(budget, (*BUDGET_KEYS, "indicative_authorised_by",
+                            "indicative_authorised_on")),
+        "number": budget.number,
+        "status": budget.status,
+        "signed_off_by": str(budget.signed_off_by) if budget.signed_off_by else None,
+        "signed_off_at": budget.signed_off_at.isoformat() if budget.signed_off_at else None,
+        "in_force": None if in_force is None else {
+            "number": in_force.number, "final_amount": _money(in_force.final_amount),
+            "signed_off_at": (in_force.signed_off_at.isoformat() if in_force.signed_off_at
+                              else None)},
+        "amount": _money(cover.amount),
+        "holdings": [{**snapshot(h, HOLDING_KEYS),
+                      "paid_to_contact": h.paid_to_contact.name if h.paid_to_contact else None}
+                     for h in sheet.holdings],
+        "lines": [{**snapshot(c.line, LINE_KEYS),
+                   "outcome": c.line.outcome.text,
+                   "paid_by": c.line.holding.way if c.line.holding else None,
+                   "unusual_decision_reason": c.line.unusual_decision_reason,
+                   "pa_breakdown": c.line.pa_breakdown or None,
+                   "covered": None if cover.amount is None else c.covered,
+                   "short_by": _money(c.short_by)}
+                  for c in cover.lines],
+        "total_cost": _money(cover.total_cost),
+        "shortfall": _money(cover.shortfall),
+        "surplus": _money(cover.surplus),
+    }
+
+
+def plan_json(plan: Plan, *, user: User | None = None) -> str:
+    snap = plan_snapshot(plan)
+    # The agreed-version snapshot carries the budget's own keys; the export reads it through
+    # the audited selector instead and adds how it is covered.
+    snap.pop("budget", None)
+    sheet = _budget(plan, user)
+    if sheet is not None:
+        snap["budget"] = budget_json(sheet)
+    return json.dumps(snap, indent=2, ensure_ascii=False)
+
+
+def export(plan: Plan, fmt: str, *, user: User | None = None) -> tuple[bytes, str, str]:
+    """(content, media type, file extension) for one of FORMATS. `user` is who is exporting
+    (None on the command line): it scopes and audits the read of the budget."""
     if fmt == "html":
-        return plan_html(plan).encode(), "text/html; charset=utf-8", "html"
+        return plan_html(plan, user=user).encode(), "text/html; charset=utf-8", "html"
     if fmt == "one-page":
         return plan_html(plan, one_page=True).encode(), "text/html; charset=utf-8", "html"
     if fmt == "one-page-pdf":
         return plan_pdf(plan, one_page=True), "application/pdf", "pdf"
     if fmt == "pdf":
-        return plan_pdf(plan), "application/pdf", "pdf"
+        return plan_pdf(plan, user=user), "application/pdf", "pdf"
     if fmt == "large-print":
-        return plan_pdf(plan, large_print=True), "application/pdf", "pdf"
+        return plan_pdf(plan, large_print=True, user=user), "application/pdf", "pdf"
     if fmt == "json":
-        return plan_json(plan).encode(), "application/json", "json"
+        return plan_json(plan, user=user).encode(), "application/json", "json"
     raise ValueError(fmt)

@@ -27,7 +27,7 @@ def plan_export(request: HttpRequest, person_id: Any, fmt: str) -> HttpResponse:
     plan = plan_for_export(user=request.user, person=person, fmt=fmt)  # type: ignore[arg-type]
     if plan is None:
         raise Http404
-    content, media_type, extension = export(plan, fmt)
+    content, media_type, extension = export(plan, fmt, user=request.user)  # type: ignore[arg-type]
     response = HttpResponse(content, content_type=media_type)
     if extension != "html":
         name = f"plan-{person.nhs_number}{'-large-print' if fmt == 'large-print' else ''}"
