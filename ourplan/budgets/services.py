@@ -37,6 +37,7 @@ from ourplan.budgets.pa_costs import pa_costs
 from ourplan.budgets.sufficiency import sufficiency
 from ourplan.core.audit import audit_record, diff, snapshot
 from ourplan.core.errors import DomainError, NotAllowed, NotFound
+from ourplan.core.presenters import format_date
 from ourplan.core.services import apply_fields, check_version, save_changes
 from ourplan.people.models import PersonalContact
 from ourplan.plans.models import Outcome, Plan
@@ -589,7 +590,7 @@ def payment_record(*, actor: User, budget: Budget, data: Mapping[str, Any]) -> P
     if locked.starts_on and locked.ends_on and not (
             locked.starts_on <= payment.paid_on <= locked.ends_on):
         raise ValidationError({"paid_on": PAID_ON_OUTSIDE.format(
-            start=f"{locked.starts_on:%-d %B %Y}", end=f"{locked.ends_on:%-d %B %Y}")})
+            start=format_date(locked.starts_on), end=format_date(locked.ends_on))})
     payment.save()
     audit_record(actor=actor, action="budget.payment_recorded", person=locked.person,
                  obj=payment, changes=snapshot(payment, PAYMENT_FIELDS))

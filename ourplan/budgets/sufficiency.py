@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ourplan.budgets.models import Budget, CostLine, Holding
-from ourplan.budgets.money import ZERO, pounds, total
+from ourplan.budgets.money import TIMES_A_YEAR, ZERO, pounds, total
 
 LARGE_SURPLUS_SHARE = Decimal("0.10")
 
@@ -39,6 +39,14 @@ class HoldingCover:
     def difference(self) -> Decimal:
         """Positive: money left over; negative: the lines cost more than this way holds."""
         return self.holding.amount - self.planned
+
+    @property
+    def payments_a_year(self) -> Decimal | None:
+        """What a direct payment's instalments add up to in a year (None if not one)."""
+        h = self.holding
+        if h.payment_amount is None or not h.payment_frequency:
+            return None
+        return h.payment_amount * TIMES_A_YEAR[h.payment_frequency]
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,13 @@ class Sufficiency:
             if h.difference < 0:
                 found.append(f"{h.holding} pays for {pounds(h.planned)} a year but holds "
                              f"{pounds(h.holding.amount)}: {pounds(-h.difference)} short")
+            paid = h.payments_a_year
+            if paid is not None and paid < h.holding.amount:
+                found.append(
+                    f"Direct payments of {pounds(h.holding.payment_amount)} "
+                    f"({h.holding.get_payment_frequency_display().lower()}) come to "
+                    f"{pounds(paid)} a year, {pounds(h.holding.amount - paid)} less than the "
+                    f"{pounds(h.holding.amount)} held this way")
         return found
 
 

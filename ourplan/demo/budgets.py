@@ -21,7 +21,7 @@ from django.utils import timezone
 from ourplan.accounts.models import User
 from ourplan.budgets import services
 from ourplan.budgets.models import Budget, CostLine, PARates
-from ourplan.budgets.money import split, to_pennies, total
+from ourplan.budgets.money import PENNY, split, to_pennies, total
 from ourplan.budgets.rates import ensure_starting_rates
 from ourplan.budgets.spending import add_months
 from ourplan.people.models import Person
@@ -60,8 +60,10 @@ def _budget(*, planner: User, commissioner: User, plan: Plan, data: dict[str, An
         amount = total(line.annual_cost for line, pays in added if pays == way)
         extra = spec.pop("payment", None)
         if extra:
-            spec |= {"payment_amount": to_pennies(amount / 12), "payment_frequency": "monthly",
-                     **extra}
+            # Instalments rounded up to the penny, so a year's payments cover the amount.
+            monthly = to_pennies(amount / 12)
+            monthly += PENNY if monthly * 12 < amount else 0
+            spec |= {"payment_amount": monthly, "payment_frequency": "monthly", **extra}
         holding = services.holding_add(actor=planner, budget=budget,
                                        version=_fresh(budget).version,
                                        data={**spec, "amount": amount})

@@ -97,7 +97,7 @@ def test_a_coordinator_costs_cecilias_budget_sees_a_shortfall_and_fixes_it(page:
     _save(page)
     page.get_by_role("link", name="Change Direct payment").click()
     page.get_by_label("Amount held this way (a year)").fill("13600")
-    page.get_by_label("Amount of each direct payment").fill("1133.33")
+    page.get_by_label("Amount of each direct payment").fill("1133.34")
     _save(page)
 
     expect(page.locator("#shortfall")).to_have_count(0)

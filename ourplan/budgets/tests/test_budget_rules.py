@@ -445,3 +445,21 @@ def test_only_an_administrator_changes_the_rates(planner):
                              data={"training_per_pa": Decimal("300")})
 
     assert PARates.objects.get(pk=rates.pk).training_per_pa == Decimal("300.00")
+
+
+def test_given_direct_payments_that_fall_short_of_the_amount_then_it_is_said(planner, draft,
+                                                                            outcome):
+    values = {"way": "direct_payment", "amount": Decimal("1000.00"), "paid_to": "person",
+              "payment_frequency": "monthly", "notice_days": 28}
+    services.budget_update(actor=planner, budget=draft, version=draft.version,
+                           data={"final_amount": Decimal("1000.00")})
+    short = make.holding(planner, draft, payment_amount=Decimal("83.33"), **values)
+    draft.refresh_from_db()
+
+    assert ("Direct payments of £83.33 (monthly) come to £999.96 a year, £0.04 less than the "
+            "£1,000.00 held this way") in services.sign_off_problems(draft)
+
+    services.holding_update(actor=planner, holding=short, version=short.version,
+                            data={"payment_amount": Decimal("83.34")})
+    draft.refresh_from_db()
+    assert not any(p.startswith("Direct payments") for p in services.sign_off_problems(draft))
