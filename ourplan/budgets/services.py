@@ -359,9 +359,10 @@ def _line_values(data: Mapping[str, Any], budget: Budget) -> dict[str, Any]:
     holding = data.get("holding")
     if holding is not None:
         if not isinstance(holding, Holding):
-            holding = Holding.objects.filter(
-                budget__in=[budget.pk, budget.copied_from_id], pk=_uuid_or_none(holding)
-            ).first()
+            holding = Holding.objects.filter(pk=_uuid_or_none(holding)).first()
+        # Only this budget's holdings, or those of the budget it was copied from.
+        if holding is not None and holding.budget_id not in (budget.pk, budget.copied_from_id):
+            holding = None
         # A change that made a new draft names the signed-off budget's holding: use the
         # draft's copy of it (one holding per way in each budget).
         holding = Holding.objects.filter(budget=budget, way=holding.way).first() \

@@ -94,7 +94,11 @@ def spending(budget: Budget, lines: Sequence[CostLine], payments: Sequence[Payme
              today: dt.date, months_per_period: int = 1) -> Spending:
     if budget.starts_on is None:
         return Spending(periods=[], lines=[])
-    starts = [add_months(budget.starts_on, i) for i in range(MONTHS + 1)]
+    starts = [add_months(budget.starts_on, i) for i in range(MONTHS)]
+    # The year ends when the budget says (a year from 29 February ends on 28 February), so
+    # a payment on its last day is always in the last period.
+    ends_on = budget.ends_on or add_months(budget.starts_on, MONTHS) - dt.timedelta(days=1)
+    starts.append(max(ends_on + dt.timedelta(days=1), starts[-1] + dt.timedelta(days=1)))
     plans = {line.pk: _month_plan(line) for line in lines}
     paid: dict[int, Decimal] = defaultdict(lambda: ZERO)
     paid_by_line: dict[tuple[object, int], Decimal] = defaultdict(lambda: ZERO)

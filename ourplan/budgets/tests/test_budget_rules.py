@@ -21,21 +21,6 @@ from ourplan.testing import budgets as make
 from ourplan.testing.factories import PersonalContactFactory, TeamAllocationFactory, UserFactory
 
 
-@pytest.fixture
-def plan_and_outcome(planner, person):
-    return make.plan_with_outcome(planner, person)
-
-
-@pytest.fixture
-def draft(planner, plan_and_outcome):
-    return make.budget(planner, plan_and_outcome[0])
-
-
-@pytest.fixture
-def outcome(plan_and_outcome):
-    return plan_and_outcome[1]
-
-
 def _refused(field, call):
     lines, audit = CostLine.objects.count(), AuditEvent.objects.count()
     with pytest.raises(ValidationError) as caught:

@@ -21,11 +21,6 @@ def signed_in(client, planner):
     return client
 
 
-@pytest.fixture
-def plan_and_outcome(planner, person):
-    return make.plan_with_outcome(planner, person)
-
-
 def _url(name, person, **kwargs):
     return reverse(f"budgets:{name}", kwargs={"person_id": person.pk, **kwargs})
 
