@@ -388,7 +388,7 @@ def rates_for(starts_on: dt.date | None) -> PARates | None:
 
 def _cost(line: CostLine) -> None:
     """Check the line against what a budget cannot buy and work out its yearly cost."""
-    found = exclusions_for(line.item, line.supplier, line.unusual_reason)
+    found = exclusions_for(line.item, line.supplier)
     if found:
         raise ValidationError({"item": found[0].reason})
     errors: dict[str, str] = {}

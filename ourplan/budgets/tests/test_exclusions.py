@@ -111,13 +111,13 @@ def test_given_the_supplier_names_an_exclusion_then_the_line_is_refused(planner,
     assert message == EXCLUSIONS_BY_CODE["gambling"].reason
 
 
-def test_given_an_unusual_request_whose_reason_names_an_exclusion_then_it_is_refused(
+def test_given_an_unusual_request_whose_reason_names_an_exclusion_then_it_is_still_kept(
         planner, draft, outcome):
-    message = _refused_on_item(lambda: _add(
-        planner, draft, outcome, item="A weekly treat", unusual=True,
-        unusual_reason="So I can buy lottery tickets with my friends"))
+    # The reason often names what the person wants to keep away from; people decide it.
+    line = _add(planner, draft, outcome, item="Allotment plot", unusual=True,
+                unusual_reason="Gardening keeps me away from the pub and alcohol")
 
-    assert message == EXCLUSIONS_BY_CODE["gambling"].reason
+    assert line.unusual_decision == "pending"
 
 
 def test_given_words_naming_two_exclusions_then_the_first_in_the_guidance_is_given(
@@ -186,7 +186,30 @@ ALLOWED = [
     "Hearing test",
     "Beetroot juice",
     "Debtor's guide to budgeting",       # not "debt"
+    "Counselling for gambling addiction",  # help to stop
+    "Debt advice sessions",
+    "Alcohol wipes for insulin injections",
+    "Alcohol-free mouthwash",
+    "Illuminated keyhole light",
+    "Vitamin A and E supplements",
+    "Ginger beer", "Apple cider vinegar", "Wine-coloured armchair", "Brandy snaps baking class",
+    "Lottery-funded art class", "Fire poker set", "Cigar box guitar lessons",
+    "Transplant support group",
+    "Taxi to A&E",                       # getting there
+    "GP surgery parking",
 ]
+
+
+# Found in review: each is refused.
+@pytest.mark.parametrize(("item", "code"), [
+    ("Payment for GP consultations", "gp_services"),
+    ("Fee for a GP home visit", "gp_services"),
+    ("Cataract operation", "surgery"),
+    ("Bet365 account top-up", "gambling"),
+    ("Real ale", "alcohol"),
+])
+def test_given_words_that_once_slipped_through_then_they_are_refused(item, code):
+    assert [e.code for e in exclusions_for(item)] == [code]
 
 
 @pytest.mark.parametrize("item", ALLOWED)
