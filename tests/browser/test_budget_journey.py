@@ -12,6 +12,11 @@ from tests.browser.axe import check_accessibility
 from tests.browser.test_journeys import sign_in_as_persona
 
 
+def _fits_the_screen(page: Page) -> None:
+    """Nothing runs off the side of the screen (WCAG 1.4.10 reflow)."""
+    assert page.evaluate("document.documentElement.scrollWidth <= window.screen.width")
+
+
 def _save(page: Page) -> None:
     page.get_by_role("button", name="Save").click()
 
@@ -67,7 +72,10 @@ def test_a_coordinator_costs_cecilias_budget_sees_a_shortfall_and_fixes_it(page:
     page.get_by_label("Which way of holding pays").select_option(label="Direct payment")
     check_accessibility(page)
     _save(page)
-    expect(page.get_by_text("Personal assistant for mornings: £13,403.56 a year")).to_be_visible()
+    expect(page.get_by_role("alert", name="Success")).to_contain_text(
+        "Personal assistant for mornings: £13,403.56 a year")
+    expect(page.get_by_role("heading", name="Personal assistant for mornings: £13,403.56 a year")) \
+        .to_be_visible()
 
     # Something a budget cannot buy is refused, with the reason beside the field.
     page.get_by_role("link", name="Add something the budget pays for").click()
@@ -113,27 +121,43 @@ def test_a_coordinator_costs_cecilias_budget_sees_a_shortfall_and_fixes_it(page:
     assert sum(line.annual_cost for line in budget.lines.all()) == Decimal("13498.56")
 
 
-def test_a_commissioner_on_a_phone_reads_marks_budget_its_spending_and_the_returns(
+def test_on_a_phone_marks_coordinator_records_a_payment_and_the_commissioner_reads_returns(
         phone_page: Page):
     page = phone_page
-    sign_in_as_persona(page, "David Clarke")
+    sign_in_as_persona(page, "Jo Bennett")
     mark = Person.objects.get(nhs_number="9990000026")
 
     page.goto(f"/people/{mark.pk}/plan/budget/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Personal health budget")
     expect(page.locator("#covered")).to_contain_text("covers the full cost of every line")
     expect(page.get_by_text("Their nominee: Linda Ellison")).to_be_visible()
+    _fits_the_screen(page)
     check_accessibility(page)
 
     page.get_by_role("link", name="Planned and actual spending").click()
     expect(page.locator("#periods")).to_contain_text("Overspent by £410.00")
+    _fits_the_screen(page)
     check_accessibility(page)
     page.get_by_role("link", name="Show by quarter").click()
     expect(page.locator("#periods")).to_contain_text("Quarter 1")
     check_accessibility(page)
 
+    page.get_by_role("link", name="Record a payment").click()
+    page.get_by_label("What it paid for").select_option(label="Swimming for Mark and his PA")
+    page.get_by_label("Amount paid").fill("30")
+    page.get_by_label("Reference or note").fill("Leisure centre, extra session")
+    _fits_the_screen(page)
+    check_accessibility(page)
+    _save(page)
+    expect(page.get_by_text("Payment of £30.00 recorded")).to_be_visible()
+    expect(page.locator("#payments")).to_contain_text("Leisure centre, extra session")
+    _fits_the_screen(page)
+    check_accessibility(page)
+
+    sign_in_as_persona(page, "David Clarke")
     page.goto("/budgets/returns/")
     expect(page.locator("#returns")).to_contain_text("People with a personal health budget")
+    _fits_the_screen(page)
     check_accessibility(page)
     page.goto("/budgets/pa-rates/")
     expect(page.get_by_role("heading", name="2026-27, from 6 April 2026")).to_be_visible()
