@@ -95,6 +95,7 @@ def main() -> int:
             ("plan PDF export", f"/people/{plan_person.pk}/plan/export/pdf/"),
             ("budget sheet", f"/people/{plan_person.pk}/plan/budget/"),
             ("budget spending", f"/people/{plan_person.pk}/plan/budget/spending/"),
+            ("budget API read", f"/api/v1/people/{plan_person.pk}/plan/budget"),
         ):
             queries, median, worst = _measure(client, url)
             print(f"{size:>7} {label:<24} {queries:>7} {median:>10.1f} {worst:>8.1f}")
