@@ -93,27 +93,27 @@ def budget_get(*, user: User, budget_id: Any) -> Budget:
     return budget
 
 
-def cost_line_get(*, user: User, budget: Budget, line_id: Any) -> CostLine:
-    line = (CostLine.objects.filter(budget__in=_budgets(user), budget=budget, pk=line_id)
-            .select_related("budget", "budget__plan", "budget__person").first())
-    if line is None:
+def _part_get(model: Any, user: User, budget: Budget, pk: Any) -> Any:
+    """A line, holding or payment of `budget`, if the user may see the budget."""
+    found = (model.objects.filter(budget__in=_budgets(user), budget=budget, pk=pk)
+             .select_related("budget", "budget__plan", "budget__person").first())
+    if found is None:
         raise NotFound()
+    return found
+
+
+def cost_line_get(*, user: User, budget: Budget, line_id: Any) -> CostLine:
+    line: CostLine = _part_get(CostLine, user, budget, line_id)
     return line
 
 
 def holding_get(*, user: User, budget: Budget, holding_id: Any) -> Holding:
-    holding = (Holding.objects.filter(budget__in=_budgets(user), budget=budget, pk=holding_id)
-               .select_related("budget", "budget__plan", "budget__person").first())
-    if holding is None:
-        raise NotFound()
+    holding: Holding = _part_get(Holding, user, budget, holding_id)
     return holding
 
 
 def payment_get(*, user: User, budget: Budget, payment_id: Any) -> Payment:
-    payment = (Payment.objects.filter(budget__in=_budgets(user), budget=budget, pk=payment_id)
-               .select_related("budget", "budget__person").first())
-    if payment is None:
-        raise NotFound()
+    payment: Payment = _part_get(Payment, user, budget, payment_id)
     return payment
 
 

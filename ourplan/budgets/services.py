@@ -321,17 +321,25 @@ def holding_update(*, actor: User, holding: Holding, version: int,
     return record
 
 
+def _remove(*, actor: User, record: Holding | CostLine, version: int, action: str,
+            fields: tuple[str, ...]) -> None:
+    """Take a holding or line out (of a new draft, if the budget was signed off); the audit
+    row keeps what it said."""
+    _seen(actor, record, version)
+    draft = _draft(actor, record.budget, record.budget.version)
+    current = _in_draft(actor, draft, record)
+    if current.pk == record.pk:  # the same record, now locked: check again
+        check_version(current, version)
+    audit_record(actor=actor, action=action, person=draft.person, obj=current,
+                 changes=snapshot(current, fields))
+    current.delete()
+
+
 @transaction.atomic
 def holding_remove(*, actor: User, holding: Holding, version: int) -> None:
     """Lines it paid for stay in the budget, waiting for another way of holding the money."""
-    _seen(actor, holding, version)
-    draft = _draft(actor, holding.budget, holding.budget.version)
-    record = _in_draft(actor, draft, holding)
-    if record.pk == holding.pk:  # the same record, now locked: check again
-        check_version(record, version)
-    audit_record(actor=actor, action="budget.holding_removed", person=draft.person, obj=record,
-                 changes=snapshot(record, HOLDING_FIELDS))
-    record.delete()
+    _remove(actor=actor, record=holding, version=version, action="budget.holding_removed",
+            fields=HOLDING_FIELDS)
 
 
 # --- cost lines ------------------------------------------------------------------------------
@@ -476,14 +484,8 @@ def cost_line_update(*, actor: User, line: CostLine, version: int,
 
 @transaction.atomic
 def cost_line_remove(*, actor: User, line: CostLine, version: int) -> None:
-    _seen(actor, line, version)
-    draft = _draft(actor, line.budget, line.budget.version)
-    record = _in_draft(actor, draft, line)
-    if record.pk == line.pk:  # the same record, now locked: check again
-        check_version(record, version)
-    audit_record(actor=actor, action="budget.line_removed", person=draft.person, obj=record,
-                 changes={**snapshot(record, LINE_FIELDS), "annual_cost": record.annual_cost})
-    record.delete()
+    _remove(actor=actor, record=line, version=version, action="budget.line_removed",
+            fields=(*LINE_FIELDS, "annual_cost"))
 
 
 @transaction.atomic

@@ -43,10 +43,9 @@ def describe_budget_changes(before: dict[str, Any] | None,
     """The budget sheet's changes between two agreed versions, in plain words."""
     if before == after:
         return []
-    if before is None:
-        return ["Added a personal health budget"]
-    if after is None:  # pragma: no cover - a budget is never deleted
-        return ["The personal health budget was taken out"]
+    if before is None or after is None:
+        return ["Added a personal health budget" if after else
+                "The personal health budget was taken out"]
     changes = []
     for key, label in (("indicative_amount", "indicative budget"),
                        ("final_amount", "final budget")):

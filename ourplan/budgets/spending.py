@@ -9,6 +9,7 @@ yet)."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
@@ -76,12 +77,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
     """The same day `months` later (or the month's last day, for the 29th to the 31st)."""
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, candidate)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")  # pragma: no cover
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _month_plan(line: CostLine) -> list[Decimal]:

@@ -28,6 +28,7 @@ def test_given_budget_changes_then_they_are_described_in_plain_words(planner, pe
     after = plan_snapshot(plan)
 
     assert describe_changes(before, added) == ["Added a personal health budget"]
+    assert describe_changes(added, before) == ["The personal health budget was taken out"]
     assert describe_changes(added, after) == [
         "Budget: final budget moved from not set to £1,200.00",
         "Budget: added Perching stool (£95.00 a year)",
