@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "ourplan.people",
     "ourplan.plans",
     "ourplan.budgets",
+    "ourplan.governance",
+    "ourplan.reviews",
+    "ourplan.panels",
+    "ourplan.notifications",
     "ourplan.exports",
     "ourplan.demo",
 ]

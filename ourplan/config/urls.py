@@ -15,6 +15,12 @@ urlpatterns = [
     path("people/<uuid:person_id>/plan/", include("ourplan.plans.urls")),
     path("people/<uuid:person_id>/plan/budget/", include("ourplan.budgets.urls")),
     path("budgets/", include((admin_urlpatterns, "budget_admin"))),
+    # Agreement and sign-off of one person's plan; appeals; reviews.
+    path("people/<uuid:person_id>/plan/sign-off/", include("ourplan.governance.urls")),
+    path("people/<uuid:person_id>/plan/reviews/", include("ourplan.reviews.urls")),
+    # Not about one person.
+    path("panels/", include("ourplan.panels.urls")),
+    path("outbox/", include("ourplan.notifications.urls")),
     path("people/<uuid:person_id>/plan/export/<slug:fmt>/", export_views.plan_export,
          name="plan_export"),
     path("api/v1/", api.urls),
