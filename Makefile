@@ -56,8 +56,11 @@ demo: install system-deps
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 
+# The background worker (it sends the emails) runs beside the web server; Ctrl-C stops both.
 run: demo
-	@echo "Ourplan demo: http://$(HOST):$(PORT)/personas/ (sign in as any persona)"
+	@echo "Ourplan demo: http://$(HOST):$(PORT)/personas/ (sign in as any persona); emails go to /outbox/"
+	@$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	PERSONAS_ENABLED=1 DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # --- checks and tests ------------------------------------------------------------------------

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_tasks",
+    "django_tasks.backends.database",
     "ourplan.core",
     "ourplan.accounts",
     "ourplan.people",
@@ -165,6 +167,26 @@ STORAGES = {
 }
 
 PAGE_SIZE = 20
+
+# Background tasks (django-tasks): queued in the database, run by `manage.py db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.database.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+# Email. By default every email is recorded in the outbox (/outbox/) and goes nowhere else; a
+# deployment that sends for real sets EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend
+# and the EMAIL_HOST settings below.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "ourplan.notifications.backends.OutboxBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Ourplan <no-reply@ourplan.invalid>")
 
 LOGGING = {
     "version": 1,
