@@ -142,7 +142,11 @@ class PanelReferral(VersionedModel):
 
 class PanelOption(BaseModel):
     """One of the options put to the panel, with what it could make better and what could go
-    wrong. Options are fixed once referred: the decision points at one of them."""
+    wrong. Options are fixed once referred: the decision points at one of them.
+
+    Rows rather than a JSON list on the referral, so the chosen option is a foreign key: the
+    database keeps it pointing at a real option, the service checks it is this referral's, and
+    nothing can renumber the options under a decision."""
 
     referral = models.ForeignKey(PanelReferral, on_delete=models.PROTECT, related_name="options")
     position = models.PositiveSmallIntegerField()
