@@ -389,3 +389,20 @@ def test_the_reviews_page_takes_no_more_queries_with_more_triggers_and_reviews(
     make.trigger(planner, plan, reason="person_request", details="")
 
     assert count() == few
+
+
+def test_a_finished_direct_payment_review_shows_its_obligations(
+        signed_in, planner, person, plan, outcome):
+    make.direct_payment_budget(planner, make_budget.commissioner_for(planner), plan, outcome)
+    review = make.review_ready_to_finish(
+        planner, plan, budget_suffices="yes", dp_insurance="yes", dp_pa_training="no",
+        dp_pa_training_note="New PA starts moving and handling training in May",
+        dp_employer_duties="yes", dp_provider_registration="not_applicable")
+    services.review_complete(actor=planner, review=review, version=review.version)
+
+    body = signed_in.get(_url("review", person, review_id=review.pk)).content.decode()
+
+    assert "Have the personal assistants had the training they need?" in body
+    assert "No. New PA starts moving and handling training in May" in body
+    assert "Does not apply" in body
+    assert "Yes, it is still enough" in body
