@@ -94,6 +94,7 @@ class Role(models.TextChoices):
     CARE_COORDINATOR = "care_coordinator", "Care coordinator"
     BROKER = "broker", "Broker or independent support"
     TEAM_MANAGER = "team_manager", "Team manager"
+    CLINICAL_DIRECTOR = "clinical_director", "Clinical director"
     COMMISSIONER = "commissioner", "Commissioner or approver"
     PANEL_MEMBER = "panel_member", "Panel member"
     ADMINISTRATOR = "administrator", "Administrator"

@@ -20,6 +20,12 @@ from ourplan.core.presenters import (
 )
 
 
+def role_labels(roles: list[str]) -> str:
+    from ourplan.accounts.models import Role
+
+    return ", ".join(Role(r).label for r in roles if r in Role.values)
+
+
 def url(viewname: str, *args: Any, **kwargs: Any) -> str:
     return reverse(viewname, args=args or None, kwargs=kwargs or None)
 
@@ -52,6 +58,7 @@ def environment(**options: Any) -> Environment:
             "audit_action": format_audit_action,
             "money": pounds,
             "number": plain_number,
+            "role_labels": role_labels,
         }
     )
     return env

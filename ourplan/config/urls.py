@@ -4,6 +4,7 @@ from ourplan.api.urls import api
 from ourplan.budgets.urls import admin_urlpatterns
 from ourplan.core import views as core_views
 from ourplan.exports import views as export_views
+from ourplan.governance.urls import admin_urlpatterns as governance_admin_urlpatterns
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("people/<uuid:person_id>/plan/sign-off/", include("ourplan.governance.urls")),
     path("people/<uuid:person_id>/plan/reviews/", include("ourplan.reviews.urls")),
     # Not about one person.
+    path("", include((governance_admin_urlpatterns, "governance_admin"))),
     path("panels/", include("ourplan.panels.urls")),
     path("outbox/", include("ourplan.notifications.urls")),
     path("people/<uuid:person_id>/plan/export/<slug:fmt>/", export_views.plan_export,

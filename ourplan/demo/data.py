@@ -21,6 +21,7 @@ from ourplan.accounts.models import (
     User,
 )
 from ourplan.demo.budgets import load_demo_budgets
+from ourplan.demo.governance import load_delegated_authority
 from ourplan.people import services
 from ourplan.people.models import Person
 from ourplan.plans import services as plan_services
@@ -58,6 +59,8 @@ PERSONAS = [
      "Hub team manager", "Manages the integrated care hub"),
     ("david.clarke", "David", "Clarke", Role.COMMISSIONER, "QRV", [PHB],
      "PHB commissioner", "Signs off plans and budgets for the ICB"),
+    ("nadia.khan", "Nadia", "Khan", Role.CLINICAL_DIRECTOR, "QRV", [PHB],
+     "Clinical director", "Signs off plans with high risk or a large budget"),
     ("ruth.evans", "Ruth", "Evans", Role.PANEL_MEMBER, "QRV", [PANEL],
      "Risk enablement panel member", "Hears hard decisions at panel"),
     ("tom.hughes", "Tom", "Hughes", Role.ADMINISTRATOR, "QRV", [],
@@ -93,7 +96,10 @@ PEOPLE: list[dict[str, Any]] = [
         ],
         # Prepared: her one-page profile, working / not working and health are done.
         "plan": {
-            "kind": "full", "support": {"confidence": 3},
+            "kind": "full",
+            "support": {"confidence": 3,
+                        "involved": "My husband Bernard, my daughter Grace and Sam, my named "
+                                    "coordinator"},
             # Her one-page profile and working / not working, from the NCL training seed.
             "about_me": {
                 "appreciated": "Funny, organised, a good listener, I like to talk to people, "
@@ -157,6 +163,12 @@ PEOPLE: list[dict[str, Any]] = [
                            "kind": "clinical", "approach": "minimise",
                            "mitigation": "Walker kept by my chair; Bernard reminds me",
                            "owner": "Cecilia and Bernard"}),
+                ("risks", {"description": "I want to walk to the corner shop on my own, even "
+                                          "though I might fall",
+                           "kind": "personal", "approach": "take",
+                           "mitigation": "I take my walker and my mobile phone, and tell "
+                                         "Bernard when I leave and get back",
+                           "owner": "Cecilia"}),
                 ("contingencies", {"triggers": "Bernard is ill or away overnight",
                                    "what_should_happen": "My daughter Grace stays, or the "
                                                          "hub arranges a night sitter",
@@ -270,7 +282,8 @@ PEOPLE: list[dict[str, Any]] = [
 @transaction.atomic
 def load_demo() -> dict[str, int]:
     """Create whatever of the demo is missing. Returns how many of each were added."""
-    added = {"organisations": 0, "teams": 0, "personas": 0, "people": 0, "budgets": 0}
+    added = {"organisations": 0, "teams": 0, "personas": 0, "people": 0, "budgets": 0,
+             "authority levels": 0}
     orgs: dict[str, Organisation] = {}
     for code, name, org_kind, parent in ORGANISATIONS:
         org, created = Organisation.objects.get_or_create(
@@ -279,6 +292,7 @@ def load_demo() -> dict[str, int]:
         )
         orgs[code] = org
         added["organisations"] += created
+    added["authority levels"] = load_delegated_authority(orgs["QRV"])
     teams: dict[str, Team] = {}
     for name, code, kind, hub_model in TEAMS:
         team, created = Team.objects.get_or_create(

@@ -10,7 +10,15 @@ from django import forms
 from ourplan.core.forms import NHSDateField, NHSForm, NHSModelForm
 from ourplan.people.forms import VersionField
 from ourplan.people.models import PersonalContact
-from ourplan.plans.models import AboutMe, Action, AgreedBy, Outcome, Plan, WorkingEntry
+from ourplan.plans.models import (
+    AboutMe,
+    Action,
+    AgreedBy,
+    Agreement,
+    Outcome,
+    Plan,
+    WorkingEntry,
+)
 from ourplan.plans.workflow import OPTIONAL_SECTIONS, PlanKind, SectionStatus
 
 KIND_REQUIRED = "Select the kind of plan"
@@ -32,7 +40,7 @@ class SupportNeedsForm(NHSModelForm):
 
     class Meta:
         model = Plan
-        fields = ("pam_level", "pam_score", "pam_date", "confidence")
+        fields = ("pam_level", "pam_score", "pam_date", "confidence", "involved")
         widgets = {"pam_level": forms.RadioSelect, "confidence": forms.RadioSelect}
         help_texts = {
             "pam_score": "From 0 to 100. Record the score only, never the answers to the "
@@ -183,6 +191,12 @@ class AgreeForm(NHSForm):
         help_text="For example, signed at home with their named coordinator, or by phone",
         error_messages={"required": "Say how they agreed, for example signed at home or by "
                                     "phone"})
+    agreements = forms.MultipleChoiceField(
+        label="What did they agree to?", choices=Agreement.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select each one they agreed to. The plan cannot be signed off until they "
+                  "agree to all that apply",
+        error_messages={"invalid_choice": "Select only the agreements listed"})
 
     def __init__(self, *args: Any, person: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -47,6 +47,11 @@ class Plan(VersionedModel):
         "How confident they feel managing their health", choices=Confidence.choices,
         null=True, blank=True,
     )
+    # PCSP criterion 1: the person chose who was involved in planning with them.
+    involved = models.TextField(
+        "Who they chose to involve in planning", blank=True, max_length=1000,
+        help_text="For example, my daughter Ann and my district nurse; or no one else",
+    )
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
 
@@ -277,6 +282,17 @@ class AgreedBy(models.TextChoices):
     REPRESENTATIVE = "representative", "Their representative"
 
 
+class Agreement(models.TextChoices):
+    """What the person or their representative agrees to (summary guide Annex D §8.3.3)."""
+
+    NEEDS_MET = "needs_met", "The support in the plan meets my needs"
+    PAYMENT_SUFFICIENT = ("payment_sufficient",
+                          "The direct payment is enough to pay the full cost of my support")
+    REVIEWED = "reviewed", "My plan will be reviewed, and my needs may be assessed again"
+    SHARING = ("sharing", "My information may be shared with the people and services who "
+                          "deliver my plan")
+
+
 class PlanVersionQuerySet(models.QuerySet["PlanVersion"]):
     def update(self, **kwargs: Any) -> int:
         raise PlanHistoryIsAppendOnly()
@@ -304,6 +320,8 @@ class PlanVersion(models.Model):
     agreed_at = models.DateTimeField(default=timezone.now)
     plan_version = models.PositiveIntegerField(help_text="The plan's edit version agreed")
     snapshot = models.JSONField()
+    agreements = models.JSONField("What they agreed to", default=list, blank=True,
+                                  help_text="Values of Agreement")
 
     objects: ClassVar[PlanVersionQuerySet] = PlanVersionQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -345,6 +363,10 @@ class Condition(PlanEntry):
     name = models.CharField("Condition", max_length=200)
     how_it_affects_me = models.TextField("How it affects me", blank=True)
     treatment = models.TextField("Current treatment", blank=True)
+    monitored_by = models.CharField(
+        "Who monitors this condition", max_length=200, blank=True,
+        help_text="For example, my GP, the diabetes nurse at Brookside Surgery",
+    )
 
 
 class Medication(PlanEntry):
@@ -398,6 +420,7 @@ class RiskKind(models.TextChoices):
     FINANCIAL = "financial", "Financial"
     PERSONAL = "personal", "Personal"
     REPUTATIONAL = "reputational", "Reputational"
+    SAFEGUARDING = "safeguarding", "Safeguarding, liberty or restraint"
 
 
 class RiskApproach(models.TextChoices):

@@ -4,7 +4,7 @@ in one transaction and appends the audit row (and, for transitions, the stage hi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,6 +20,7 @@ from ourplan.plans.models import (
     AboutMe,
     Action,
     AgreedBy,
+    Agreement,
     Outcome,
     Plan,
     PlanEntry,
@@ -28,7 +29,7 @@ from ourplan.plans.models import (
     PlanVersion,
     WorkingEntry,
 )
-from ourplan.plans.snapshots import plan_snapshot
+from ourplan.plans.snapshots import comparable, plan_snapshot
 from ourplan.plans.workflow import (
     DONE,
     OPTIONAL_SECTIONS,
@@ -47,7 +48,7 @@ SECTION_NOT_IN_PLAN = "This section is not part of a {kind}"
 SECTION_CANNOT_BE_SKIPPED = (
     "This section is needed in every plan, so it cannot be marked as not applying"
 )
-SUPPORT_FIELDS = ("pam_level", "pam_score", "pam_date", "confidence")
+SUPPORT_FIELDS = ("pam_level", "pam_score", "pam_date", "confidence", "involved")
 NOT_AGREED = ("The person, or their representative, must agree the plan as it is now before it "
               "can be put into action")
 AGREE_ONLY_WHEN_RECORDING = "A plan is agreed at the record and agree stage"
@@ -105,7 +106,8 @@ def plan_start(*, actor: User, person: Person, kind: str = PlanKind.FULL) -> Pla
 def plan_record_support_needs(
     *, actor: User, plan: Plan, version: int, data: Mapping[str, Any]
 ) -> Plan:
-    """PAM level, score and date (never the questionnaire), or the person's own view."""
+    """PAM level, score and date (never the questionnaire), or the person's own view; and who
+    the person chose to involve."""
     _require(actor, "plans.change_plan", plan.person)
     plan = _locked(actor, plan)
     check_version(plan, version)
@@ -169,8 +171,15 @@ def _move(*, actor: User, plan: Plan, version: int, transition: Transition,
         raise TransitionRefused(
             f"Complete these sections before moving on: {names}", missing=missing
         )
-    if transition.target == Stage.MAKE_IT_HAPPEN and not plan_is_agreed_as_it_is(plan):
-        raise TransitionRefused(NOT_AGREED)
+    if transition.target == Stage.MAKE_IT_HAPPEN:
+        if not plan_is_agreed_as_it_is(plan):
+            raise TransitionRefused(NOT_AGREED)
+        # Sign-off is decided in governance, which builds on plans: imported here, not above.
+        from ourplan.governance.services import sign_off_missing
+
+        missing_sign_off = sign_off_missing(plan)
+        if missing_sign_off:
+            raise TransitionRefused(missing_sign_off)
     from_stage = plan.stage
     plan.stage = transition.target
     bump_version(plan)
@@ -365,7 +374,7 @@ def action_update(*, actor: User, action: Action, version: int,
 # --- agreement and versions --------------------------------------------------------------
 
 def _comparable(snap: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in snap.items() if k != "sections"}
+    return {k: comparable(v) for k, v in snap.items() if k != "sections"}
 
 
 def plan_is_agreed_as_it_is(plan: Plan) -> bool:
@@ -377,7 +386,7 @@ def plan_is_agreed_as_it_is(plan: Plan) -> bool:
 @transaction.atomic
 def plan_agree(
     *, actor: User, plan: Plan, version: int, agreed_by: str, how: str,
-    representative: PersonalContact | None = None,
+    representative: PersonalContact | None = None, agreements: Collection[str] = (),
 ) -> PlanVersion:
     """Record that the person (or their representative) agreed the plan, freezing an immutable
     snapshot of the whole plan as a numbered version. Later edits make a new draft."""
@@ -409,6 +418,8 @@ def plan_agree(
             name = representative.name
     elif representative is not None:
         errors["representative"] = "Only choose a representative if they agreed the plan"
+    if any(a not in Agreement.values for a in agreements):
+        errors["agreements"] = "Select only the agreements listed"
     if errors:
         raise ValidationError(errors)
     latest = plan.versions.order_by("-number").first()
@@ -419,12 +430,14 @@ def plan_agree(
         plan=plan, number=(latest.number + 1) if latest else 1, agreed_by=agreed_by,
         representative=representative, agreed_by_name=name, how=how.strip()[:300],
         recorded_by=actor, plan_version=plan.version, snapshot=current,
+        agreements=[a for a in Agreement.values if a in set(agreements)],
     )
     bump_version(plan)
     plan.save(update_fields=["version", "updated_at"])
     audit_record(actor=actor, action="plan.agreed", person=plan.person, obj=agreed,
                  changes={"number": agreed.number, "agreed_by": agreed_by,
-                          "agreed_by_name": name, "how": agreed.how})
+                          "agreed_by_name": name, "how": agreed.how,
+                          "agreements": agreed.agreements})
     return agreed
 
 

@@ -137,7 +137,7 @@ def describe_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]
                 changes.append(f"Added {kind.noun}: {_short(entry.get(title))}")
                 continue
             for field in kind.fields:
-                if old_entries[key].get(field) != entry.get(field):
+                if _blank_as_none(old_entries[key].get(field)) != _blank_as_none(entry.get(field)):
                     changes.append(
                         f"{kind.noun.capitalize()} “{_short(entry.get(title), 40)}”: "
                         f"{kind.label(field).lower()} moved from "
@@ -153,3 +153,17 @@ def describe_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]
             changes.append(f"{Section(section).label}: {SectionStatus(old_status).label.lower()}"
                            f" → {SectionStatus(status).label.lower()}")
     return changes
+
+
+def _blank_as_none(value: Any) -> Any:
+    return None if value in ("", None) else value
+
+
+def comparable(snap: Any) -> Any:
+    """A snapshot with blank values dropped, so a field added to the plan after a version was
+    agreed (absent there, blank now) is not a change."""
+    if isinstance(snap, dict):
+        return {k: comparable(v) for k, v in snap.items() if _blank_as_none(v) is not None}
+    if isinstance(snap, list):
+        return [comparable(v) for v in snap]
+    return snap

@@ -374,7 +374,8 @@ def agree(request: HttpRequest, person_id: Any) -> HttpResponse:
             agreed = call_service(
                 form, services.plan_agree, actor=_user(request), plan=plan,
                 version=form.cleaned_data["version"], agreed_by=form.cleaned_data["agreed_by"],
-                how=form.cleaned_data["how"], representative=form.cleaned_data["representative"])
+                how=form.cleaned_data["how"], representative=form.cleaned_data["representative"],
+                agreements=form.cleaned_data["agreements"])
         except TransitionRefused as refused:
             form.add_error(None, refused.message)
             agreed = None

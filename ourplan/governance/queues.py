@@ -1,0 +1,81 @@
+"""Work queues: what is waiting for a coordinator, or for their teams. Each list costs one
+query however many people there are."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+
+from ourplan.accounts.models import User
+from ourplan.governance.models import Appeal, Submission, SubmissionStatus
+from ourplan.people.models import CareTeamMember, Person
+from ourplan.people.querysets import current_on
+from ourplan.plans.models import Plan, PlanStageChange, PlanVersion
+from ourplan.plans.workflow import Stage
+from ourplan.reviews.selectors import reviews_due, reviews_overdue
+
+MINE, TEAM = "mine", "team"
+DUE_WITHIN_DAYS = 30
+
+
+@dataclass(frozen=True)
+class WorkQueue:
+    whose: str
+    awaiting_agreement: list[Plan]
+    awaiting_sign_off: list[Submission]
+    refused: list[Submission]
+    under_appeal: list[Appeal]
+    reviews_due: list[Any]
+    reviews_overdue: list[Any]
+
+    @property
+    def total(self) -> int:
+        return sum(len(x) for x in (self.awaiting_agreement, self.awaiting_sign_off,
+                                    self.refused, self.under_appeal, self.reviews_due,
+                                    self.reviews_overdue))
+
+
+def _people(user: User, whose: str, today: dt.date) -> QuerySet[Person]:
+    """Mine: people whose care team I am on. Team: everyone my teams and I can see."""
+    people = Person.objects.visible_to(user)
+    if whose == MINE:
+        people = people.filter(Exists(CareTeamMember.objects.filter(
+            current_on(today), person=OuterRef("pk"), user=user)))
+    return people
+
+
+def awaiting_agreement(people: QuerySet[Person]) -> QuerySet[Plan]:
+    """At record and agree, with no agreement recorded since the plan got there."""
+    reached = (PlanStageChange.objects.filter(plan=OuterRef("pk"), to_stage=Stage.RECORD_AND_AGREE)
+               .order_by("-occurred_at").values("occurred_at")[:1])
+    agreed = PlanVersion.objects.filter(plan=OuterRef("pk")).order_by("-number").values(
+        "agreed_at")[:1]
+    return (Plan.objects.filter(person__in=people, stage=Stage.RECORD_AND_AGREE)
+            .annotate(reached_at=Subquery(reached), agreed_at=Subquery(agreed))
+            .filter(Q(agreed_at__isnull=True) | Q(agreed_at__lt=F("reached_at")))
+            .select_related("person").order_by("reached_at"))
+
+
+def work_queue(*, user: User, whose: str, today: dt.date) -> WorkQueue:
+    whose = whose if whose in (MINE, TEAM) else MINE
+    people = _people(user, whose, today)
+    newer = Submission.objects.filter(plan=OuterRef("plan"), decision=OuterRef("decision"),
+                                      created_at__gt=OuterRef("created_at"))
+    submissions = Submission.objects.filter(person__in=people).select_related(
+        "person", "submitted_by", "decided_by")
+    return WorkQueue(
+        whose=whose,
+        awaiting_agreement=list(awaiting_agreement(people)),
+        awaiting_sign_off=list(submissions.filter(status=SubmissionStatus.WAITING)
+                               .order_by("submitted_at")),
+        refused=list(submissions.filter(status=SubmissionStatus.REFUSED)
+                     .exclude(Exists(newer)).order_by("decided_at")),
+        under_appeal=list(Appeal.objects.filter(person__in=people, outcome="")
+                          .select_related("person").order_by("respond_by")),
+        reviews_due=list(reviews_due(user=user, within_days=DUE_WITHIN_DAYS, today=today)
+                         .filter(person__in=people)),
+        reviews_overdue=list(reviews_overdue(user=user, today=today).filter(person__in=people)),
+    )
