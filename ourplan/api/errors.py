@@ -11,7 +11,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
 from ourplan.budgets.services import BudgetNotReady
-from ourplan.core.errors import NotAllowed, NotFound, StaleVersion
+from ourplan.core.errors import DomainError, NotAllowed, NotFound, StaleVersion
+from ourplan.governance.services import NotReady
 from ourplan.plans.services import TransitionRefused
 
 INVALID_JSON = "The request body is not valid JSON"
@@ -91,6 +92,17 @@ def register(api: NinjaAPI) -> None:
         return api.create_response(request, {"detail": exc.message, "errors": errors},
                                    status=409)
 
+    def not_ready(request: HttpRequest, exc: Any) -> HttpResponse:
+        errors = [{"field": "readiness", "message": item} for item in exc.missing]
+        return api.create_response(request, {"detail": exc.message, "errors": errors},
+                                   status=409)
+
+    def refused(request: HttpRequest, exc: Any) -> HttpResponse:
+        """Any other domain refusal: the request was understood but cannot be done now."""
+        return api.create_response(request, {"detail": exc.message}, status=409)
+
+    api.add_exception_handler(DomainError, refused)
+    api.add_exception_handler(NotReady, not_ready)
     api.add_exception_handler(DjangoValidationError, validation)
     api.add_exception_handler(BudgetNotReady, budget_not_ready)
     api.add_exception_handler(TransitionRefused, transition_refused)

@@ -566,7 +566,16 @@ def budget_sign_off(*, actor: User, budget: Budget, version: int) -> Budget:
     audit_record(actor=actor, action="budget.signed_off", person=locked.person, obj=locked,
                  changes={"number": locked.number, "final_amount": locked.final_amount,
                           "replaces": replaced.number if replaced else None})
+    _reschedule(locked.plan)
     return locked
+
+
+def _reschedule(plan: Plan) -> None:
+    """A direct payment's first payment sets its first review. Reviews build on budgets:
+    imported here, not above."""
+    from ourplan.reviews.services import review_schedule_refresh
+
+    review_schedule_refresh(plan=plan)
 
 
 # --- spending --------------------------------------------------------------------------------
@@ -597,6 +606,7 @@ def payment_record(*, actor: User, budget: Budget, data: Mapping[str, Any]) -> P
     payment.save()
     audit_record(actor=actor, action="budget.payment_recorded", person=locked.person,
                  obj=payment, changes=snapshot(payment, PAYMENT_FIELDS))
+    _reschedule(locked.plan)
     return payment
 
 
@@ -612,6 +622,7 @@ def payment_remove(*, actor: User, payment: Payment, version: int) -> None:
     audit_record(actor=actor, action="budget.payment_removed", person=record.budget.person,
                  obj=record, changes=snapshot(record, PAYMENT_FIELDS))
     record.delete()
+    _reschedule(record.budget.plan)
 
 
 # --- PA employment rates ---------------------------------------------------------------------

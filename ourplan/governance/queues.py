@@ -32,6 +32,15 @@ class WorkQueue:
     reviews_overdue: list[Any]
 
     @property
+    def people(self) -> list[Person]:
+        """Everyone listed, once each (for the audit of who was shown)."""
+        found: dict[Any, Person] = {}
+        for row in (*self.awaiting_agreement, *self.awaiting_sign_off, *self.refused,
+                    *self.under_appeal, *self.reviews_due, *self.reviews_overdue):
+            found.setdefault(row.person.pk, row.person)
+        return list(found.values())
+
+    @property
     def total(self) -> int:
         return sum(len(x) for x in (self.awaiting_agreement, self.awaiting_sign_off,
                                     self.refused, self.under_appeal, self.reviews_due,

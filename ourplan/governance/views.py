@@ -23,6 +23,7 @@ from ourplan.budgets.models import (
     HoldingWay,
     UnusualDecision,
 )
+from ourplan.core.audit import audit_record_reads
 from ourplan.core.errors import DomainError, NotFound
 from ourplan.core.views_helpers import call_service, form_page
 from ourplan.governance import selectors, services
@@ -340,8 +341,12 @@ def approvals(request: HttpRequest) -> HttpResponse:
     """Submissions waiting at the levels this user decides at, oldest first."""
     rungs = authorities_for(_user(request))
     _require(request, "governance.view_approvals")
+    waiting = list(selectors.approvals_waiting(user=_user(request)))
+    audit_record_reads(actor=_user(request), action="person.listed",
+                       people={s.person_id: s.person for s in waiting}.values(),
+                       changes={"list": "decisions waiting"})
     return render(request, "governance/approvals.jinja", {
-        "waiting": list(selectors.approvals_waiting(user=_user(request))), "rungs": rungs,
+        "waiting": waiting, "rungs": rungs,
         "active_nav": "approvals",
     })
 
@@ -395,5 +400,7 @@ def work(request: HttpRequest) -> HttpResponse:
     _require(request, "governance.view_queue")
     queue = work_queue(user=_user(request), whose=request.GET.get("whose", MINE),
                        today=timezone.localdate())
+    audit_record_reads(actor=_user(request), action="person.listed", people=queue.people,
+                       changes={"list": "work queue"})
     return render(request, "governance/work.jinja", {"queue": queue, "active_nav": "work",
                                                      "today": timezone.localdate()})

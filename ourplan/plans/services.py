@@ -438,12 +438,22 @@ def plan_agree(
                  changes={"number": agreed.number, "agreed_by": agreed_by,
                           "agreed_by_name": name, "how": agreed.how,
                           "agreements": agreed.agreements})
+    _reschedule(plan)
     return agreed
 
 
 # --- list sections (plans/entries.py) --------------------------------------------------------
 
 ALREADY_HAS_ONE = "There is already one: change it instead"
+# Entries the next review date depends on (reviews/schedule.py).
+SCHEDULE_INPUTS = frozenset({"risks", "decisions", "review"})
+
+
+def _reschedule(plan: Plan) -> None:
+    """Recompute the next review date. Reviews build on plans: imported here, not above."""
+    from ourplan.reviews.services import review_schedule_refresh
+
+    review_schedule_refresh(plan=plan)
 
 
 @transaction.atomic
@@ -461,6 +471,8 @@ def entry_add(*, actor: User, plan: Plan, kind: EntryKind, data: Mapping[str, An
     _started(actor=actor, plan=plan, section=kind.section)
     audit_record(actor=actor, action=f"plan.{kind.slug}.added", person=plan.person, obj=entry,
                  changes=snapshot(entry, kind.fields))
+    if kind.slug in SCHEDULE_INPUTS:
+        _reschedule(plan)
     return entry
 
 
@@ -479,6 +491,8 @@ def entry_update(*, actor: User, kind: EntryKind, entry: PlanEntry, version: int
     locked = _locked_of_kind(actor, kind, entry)
     save_changes(actor=actor, record=locked, version=version, data=data, fields=kind.fields,
                  action=f"plan.{kind.slug}.updated", person=locked.plan.person)
+    if kind.slug in SCHEDULE_INPUTS:
+        _reschedule(locked.plan)
     return locked
 
 
@@ -490,3 +504,5 @@ def entry_remove(*, actor: User, kind: EntryKind, entry: PlanEntry, version: int
     audit_record(actor=actor, action=f"plan.{kind.slug}.removed", person=locked.plan.person,
                  obj=locked, changes=snapshot(locked, kind.fields))
     locked.delete()
+    if kind.slug in SCHEDULE_INPUTS:
+        _reschedule(locked.plan)

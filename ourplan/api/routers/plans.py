@@ -24,6 +24,7 @@ from ourplan.plans.models import (
     ActionOwner,
     ActionStatus,
     AgreedBy,
+    Agreement,
     Importance,
     Outcome,
     OutcomeStatus,
@@ -209,6 +210,8 @@ class AgreeIn(Strict):
     agreed_by: AgreedBy
     how: str = Field(max_length=300)
     representative: uuid.UUID | None = Field(None, description="A representative in the circle")
+    agreements: list[Agreement] = Field(default_factory=list,
+                                        description="What they agreed to")
 
 
 class VersionOut(Schema):
@@ -218,6 +221,7 @@ class VersionOut(Schema):
     how: str
     agreed_at: dt.datetime
     recorded_by: str
+    agreements: list[str]
 
 
 class PlanOut(Schema):
@@ -279,7 +283,8 @@ def _out(plan: Plan) -> dict[str, Any]:
 
 def _version(v: PlanVersion) -> dict[str, Any]:
     return {"number": v.number, "agreed_by": v.agreed_by, "agreed_by_name": v.agreed_by_name,
-            "how": v.how, "agreed_at": v.agreed_at, "recorded_by": v.recorded_by.username}
+            "how": v.how, "agreed_at": v.agreed_at, "recorded_by": v.recorded_by.username,
+            "agreements": v.agreements}
 
 
 def _action(a: Action) -> dict[str, Any]:
@@ -478,7 +483,8 @@ def plan_agree(request: HttpRequest, person_id: str, payload: AgreeIn) -> Any:
             raise ValidationError({"representative": services.NOT_A_REPRESENTATIVE})
     agreed = services.plan_agree(actor=_user(request), plan=plan, version=payload.version,
                                  agreed_by=payload.agreed_by.value, how=payload.how,
-                                 representative=representative)
+                                 representative=representative,
+                                 agreements=[a.value for a in payload.agreements])
     return Status(201, _version(agreed))
 
 
