@@ -26,6 +26,8 @@ from ourplan.people import services
 from ourplan.people.models import Person
 from ourplan.plans import services as plan_services
 from ourplan.plans.entries import ENTRY_KINDS_BY_SLUG
+from ourplan.plans.models import Plan
+from ourplan.reviews.services import review_schedule_refresh
 
 ORGANISATIONS = [
     ("QRV", "NHS Riverside Integrated Care Board", OrganisationKind.ICB, None),
@@ -336,6 +338,9 @@ def load_demo() -> dict[str, int]:
             _demo_plan(actor, person, story["plan"])
         added["people"] += 1
     added["budgets"] = load_demo_budgets(users)
+    # Next review dates, as the nightly refresh would set them.
+    for plan in Plan.objects.select_related("person"):
+        review_schedule_refresh(plan=plan)
     return added
 
 

@@ -7,7 +7,11 @@ from django.core.management import call_command
 
 from ourplan.accounts.models import Organisation, OrganisationKind, Role, Team, User
 from ourplan.core.models import AuditEvent
+from ourplan.governance.authority import route
+from ourplan.governance.models import Authority, DecisionKind
+from ourplan.governance.readiness import plan_readiness
 from ourplan.people.models import Person
+from ourplan.reviews.models import ReviewSchedule
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +52,27 @@ def test_the_demo_has_what_the_stories_need():
     assert cecilia.plan.outcomes.filter(text__contains="cup of tea").exists()
     assert cecilia.plan.actions.count() == 3
     assert mark.plan.stage == "preparation"
+
+
+def test_the_demo_icb_routes_cecilias_plan_to_its_team_manager():
+    call_command("seed_demo")
+    icb = Organisation.objects.get(ods_code="QRV")
+    cecilia = Person.objects.get(nhs_number="9990000018")
+
+    readiness = plan_readiness(cecilia.plan)
+    rung = route(organisation=icb, decision=DecisionKind.PLAN_SIGN_OFF,
+                 amount=readiness.amount, risk=readiness.risk)
+
+    # She chooses to walk to the shop alone: medium risk, no budget, so level 2.
+    assert readiness.sign_off_needed
+    assert rung is not None
+    assert rung.level == 2
+    assert rung.roles == [Role.TEAM_MANAGER]
+    assert {d for d in Authority.objects.filter(organisation=icb).values_list(
+        "decision", flat=True)} == set(DecisionKind)
+    # Every plan has its review schedule; none is agreed yet, so none is due yet.
+    assert ReviewSchedule.objects.count() == Person.objects.filter(plan__isnull=False).count()
+    assert not ReviewSchedule.objects.filter(due_on__isnull=False).exists()
 
 
 def test_the_healthcheck_reports_the_database(client):
