@@ -96,6 +96,11 @@ def main() -> int:
             ("budget sheet", f"/people/{plan_person.pk}/plan/budget/"),
             ("budget spending", f"/people/{plan_person.pk}/plan/budget/spending/"),
             ("budget API read", f"/api/v1/people/{plan_person.pk}/plan/budget"),
+            ("sign-off page", f"/people/{plan_person.pk}/plan/sign-off/"),
+            ("reviews page", f"/people/{plan_person.pk}/plan/reviews/"),
+            ("my teams' work queue", "/work/?whose=team"),
+            ("decisions waiting", "/approvals/"),
+            ("panel decisions", "/panels/"),
         ):
             queries, median, worst = _measure(client, url)
             print(f"{size:>7} {label:<24} {queries:>7} {median:>10.1f} {worst:>8.1f}")

@@ -1,30 +1,14 @@
-"""Delegated authority: which ICB a decision belongs to, the level it goes to, and whether a user
-may make it. Routing is the one rule here: the lowest level whose limits allow the decision."""
+"""Delegated authority: the level a decision goes to, and whether a user may make it (which ICB
+it belongs to is accounts/icb.py). Routing is the one rule here: the lowest level whose limits
+allow the decision."""
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
-from ourplan.accounts.models import Organisation, OrganisationKind, User
+from ourplan.accounts.icb import icb_for, icb_of
+from ourplan.accounts.models import Organisation, User
 from ourplan.governance.models import Authority
-
-
-def icb_of(organisation: Organisation | None) -> Organisation | None:
-    """The ICB an organisation is, or sits in."""
-    if organisation is None:
-        return None
-    if organisation.kind == OrganisationKind.ICB:
-        return organisation
-    parent = organisation.parent
-    if parent is not None and parent.kind == OrganisationKind.ICB:
-        return parent
-    return None
-
-
-def icb_for(person: Any, user: User) -> Organisation | None:
-    """The ICB that decides for a person: their GP practice's, else the submitter's."""
-    return icb_of(person.gp_practice) or icb_of(user.organisation)
 
 
 def allows(authority: Authority, amount: Decimal | None, risk: int) -> bool:
@@ -55,3 +39,6 @@ def authorities_for(user: User) -> list[Authority]:
     if icb is None:
         return []
     return [a for a in Authority.objects.filter(organisation=icb) if user.role in a.roles]
+
+
+__all__ = ["allows", "authorities_for", "icb_for", "icb_of", "may_decide", "route"]

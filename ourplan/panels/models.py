@@ -49,7 +49,7 @@ class PanelReferral(VersionedModel):
                                related_name="panel_referrals")
     plan = models.ForeignKey("plans.Plan", on_delete=models.PROTECT,
                              related_name="panel_referrals")
-    # The ICB whose panel hears it (icb.referral_icb), fixed when it is referred.
+    # The ICB whose panel hears it (accounts.icb.icb_for), fixed when it is referred.
     icb = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT,
                             related_name="panel_referrals", verbose_name="ICB")
 

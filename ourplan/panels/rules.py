@@ -11,9 +11,9 @@ from typing import Any
 
 import rules
 
+from ourplan.accounts.icb import user_icb
 from ourplan.accounts.models import Role
 from ourplan.accounts.rules import has_role, is_planner
-from ourplan.panels.icb import user_icb
 from ourplan.people.rules import can_see_person
 
 is_panel_role = has_role(Role.PANEL_MEMBER, Role.COMMISSIONER)

@@ -18,12 +18,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from ourplan.accounts.icb import icb_for
 from ourplan.accounts.models import Organisation, Role, TeamKind, User
 from ourplan.core.audit import audit_record, snapshot
 from ourplan.core.errors import NotAllowed, NotFound
 from ourplan.core.presenters import format_date
 from ourplan.core.services import apply_fields, bump_version, check_version
-from ourplan.panels.icb import referral_icb
 from ourplan.panels.models import PanelOption, PanelReferral, PanelStatusChange
 from ourplan.panels.workflow import (
     DECIDED_STATUSES,
@@ -148,7 +148,7 @@ def panel_refer(*, actor: User, plan: Plan, data: Mapping[str, Any]) -> PanelRef
         raise NotFound()
     person = locked_plan.person
     _require(actor, "panels.refer", person)
-    icb = referral_icb(person=person, referrer=actor)
+    icb = icb_for(person=person, user=actor)
     if icb is None:
         raise ValidationError({"__all__": NO_ICB})
     values = _clean_text({k: v for k, v in data.items() if k != "options"}, REFERRAL_FIELDS)

@@ -68,8 +68,8 @@ def test_the_demo_icb_routes_cecilias_plan_to_its_team_manager():
     assert rung is not None
     assert rung.level == 2
     assert rung.roles == [Role.TEAM_MANAGER]
-    assert {d for d in Authority.objects.filter(organisation=icb).values_list(
-        "decision", flat=True)} == set(DecisionKind)
+    assert set(Authority.objects.filter(organisation=icb).values_list(
+        "decision", flat=True)) == set(DecisionKind)
     # Every plan has its review schedule; none is agreed yet, so none is due yet.
     assert ReviewSchedule.objects.count() == Person.objects.filter(plan__isnull=False).count()
     assert not ReviewSchedule.objects.filter(due_on__isnull=False).exists()

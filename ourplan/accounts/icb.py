@@ -1,8 +1,8 @@
-"""Which integrated care board's panel hears a referral, and which ICB a member of staff is in.
+"""Which integrated care board (ICB) decides for a person, and which ICB a member of staff is in.
 
-A referral goes to the ICB the person is registered in (their GP practice's ICB). When that is
-not known, it goes to the referring member of staff's ICB: their own organisation if it is an
-ICB, otherwise the ICB it sits in."""
+Decisions about a person (sign-off, appeals, panels) belong to the ICB the person is registered
+in (their GP practice's ICB). When that is not known, to the ICB of the member of staff asking:
+their own organisation if it is an ICB, otherwise the ICB it sits in."""
 
 from __future__ import annotations
 
@@ -26,14 +26,14 @@ def icb_of(organisation: Organisation | None) -> Organisation | None:
     return None
 
 
-def referral_icb(*, person: Person, referrer: Any) -> Organisation | None:
-    """The ICB whose panel hears a referral about `person` made by `referrer`."""
+def icb_for(person: Person, user: Any) -> Organisation | None:
+    """The ICB that decides for `person`, asked by `user`."""
     practice = person.gp_practice if person.gp_practice_id else None
     if practice is not None and practice.parent_id:
         parent = practice.parent
         if parent is not None and parent.kind == OrganisationKind.ICB:
             return parent
-    return icb_of(getattr(referrer, "organisation", None))
+    return icb_of(getattr(user, "organisation", None))
 
 
 def user_icb(user: Any) -> Organisation | None:

@@ -1,11 +1,11 @@
-"""Which ICB's panel hears a referral: the person's GP practice's ICB, else the referrer's."""
+"""Which ICB decides for a person: their GP practice's ICB, else the asking user's."""
 
 from __future__ import annotations
 
 import pytest
 
+from ourplan.accounts.icb import icb_for, icb_of, user_icb
 from ourplan.accounts.models import OrganisationKind
-from ourplan.panels.icb import icb_of, referral_icb, user_icb
 from ourplan.testing.factories import OrganisationFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,27 +19,27 @@ def test_given_a_gp_practice_in_an_icb_then_that_icb_hears_it_whoever_refers():
     theirs, mine = _org(OrganisationKind.ICB), _org(OrganisationKind.ICB)
     person = PersonFactory(gp_practice=_org(OrganisationKind.GP_PRACTICE, theirs))
 
-    assert referral_icb(person=person, referrer=UserFactory(organisation=mine)) == theirs
+    assert icb_for(person=person, user=UserFactory(organisation=mine)) == theirs
 
 
 def test_given_no_gp_practice_then_the_referrers_icb_hears_it():
     mine = _org(OrganisationKind.ICB)
 
-    assert referral_icb(person=PersonFactory(), referrer=UserFactory(organisation=mine)) == mine
+    assert icb_for(person=PersonFactory(), user=UserFactory(organisation=mine)) == mine
 
 
 def test_given_a_referrer_in_a_provider_within_an_icb_then_that_icb_hears_it():
     icb = _org(OrganisationKind.ICB)
     referrer = UserFactory(organisation=_org(OrganisationKind.NHS_PROVIDER, icb))
 
-    assert referral_icb(person=PersonFactory(), referrer=referrer) == icb
+    assert icb_for(person=PersonFactory(), user=referrer) == icb
 
 
 def test_given_a_gp_practice_outside_any_icb_then_the_referrers_icb_hears_it():
     mine = _org(OrganisationKind.ICB)
     person = PersonFactory(gp_practice=_org(OrganisationKind.GP_PRACTICE))
 
-    assert referral_icb(person=person, referrer=UserFactory(organisation=mine)) == mine
+    assert icb_for(person=person, user=UserFactory(organisation=mine)) == mine
 
 
 def test_given_a_practice_whose_parent_is_not_an_icb_then_it_is_not_used():
@@ -47,14 +47,14 @@ def test_given_a_practice_whose_parent_is_not_an_icb_then_it_is_not_used():
     mine = _org(OrganisationKind.ICB)
     person = PersonFactory(gp_practice=_org(OrganisationKind.GP_PRACTICE, provider))
 
-    assert referral_icb(person=person, referrer=UserFactory(organisation=mine)) == mine
+    assert icb_for(person=person, user=UserFactory(organisation=mine)) == mine
 
 
 def test_given_no_icb_anywhere_then_there_is_none():
     referrer = UserFactory(organisation=_org(OrganisationKind.VCSE))
 
-    assert referral_icb(person=PersonFactory(), referrer=referrer) is None
-    assert referral_icb(person=PersonFactory(), referrer=UserFactory(organisation=None)) is None
+    assert icb_for(person=PersonFactory(), user=referrer) is None
+    assert icb_for(person=PersonFactory(), user=UserFactory(organisation=None)) is None
 
 
 def test_given_organisations_then_their_icb_is_themselves_or_their_parent_only():
