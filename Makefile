@@ -55,6 +55,8 @@ browser-deps:
 demo: install system-deps
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py refresh_review_schedules
+	$(BIN)/python manage.py send_review_reminders
 
 # The background worker (it sends the emails) runs beside the web server; Ctrl-C stops both.
 run: demo
