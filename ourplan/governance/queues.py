@@ -47,44 +47,49 @@ class WorkQueue:
                                     self.reviews_overdue))
 
 
-def _people(user: User, whose: str, today: dt.date) -> QuerySet[Person]:
-    """Mine: people whose care team I am on. Team: everyone my teams and I can see."""
-    people = Person.objects.visible_to(user)
-    if whose == MINE:
-        people = people.filter(Exists(CareTeamMember.objects.filter(
-            current_on(today), person=OuterRef("pk"), user=user)))
-    return people
+def _scoped(records: Any, user: User, whose: str, today: dt.date) -> Any:
+    """Records of people the user can see; for "mine", only people whose care team they are
+    on. Correlated on each record's own person, so the cost follows the records listed, not
+    the number of people the user can see."""
+    return _mine(records.visible_to(user), user, whose, today)
 
 
-def awaiting_agreement(people: QuerySet[Person]) -> QuerySet[Plan]:
+def awaiting_agreement(plans: QuerySet[Plan]) -> QuerySet[Plan]:
     """At record and agree, with no agreement recorded since the plan got there."""
     reached = (PlanStageChange.objects.filter(plan=OuterRef("pk"), to_stage=Stage.RECORD_AND_AGREE)
                .order_by("-occurred_at").values("occurred_at")[:1])
     agreed = PlanVersion.objects.filter(plan=OuterRef("pk")).order_by("-number").values(
         "agreed_at")[:1]
-    return (Plan.objects.filter(person__in=people, stage=Stage.RECORD_AND_AGREE)
+    return (plans.filter(stage=Stage.RECORD_AND_AGREE)
             .annotate(reached_at=Subquery(reached), agreed_at=Subquery(agreed))
             .filter(Q(agreed_at__isnull=True) | Q(agreed_at__lt=F("reached_at")))
             .select_related("person").order_by("reached_at"))
 
 
+def _mine(records: Any, user: User, whose: str, today: dt.date) -> Any:
+    """Already scoped to the user: for "mine", only people whose care team they are on."""
+    if whose != MINE:
+        return records
+    return records.filter(Exists(CareTeamMember.objects.filter(
+        current_on(today), person=OuterRef("person"), user=user)))
+
+
 def work_queue(*, user: User, whose: str, today: dt.date) -> WorkQueue:
     whose = whose if whose in (MINE, TEAM) else MINE
-    people = _people(user, whose, today)
     newer = Submission.objects.filter(plan=OuterRef("plan"), decision=OuterRef("decision"),
                                       created_at__gt=OuterRef("created_at"))
-    submissions = Submission.objects.filter(person__in=people).select_related(
+    submissions = _scoped(Submission.objects, user, whose, today).select_related(
         "person", "submitted_by", "decided_by")
     return WorkQueue(
         whose=whose,
-        awaiting_agreement=list(awaiting_agreement(people)),
+        awaiting_agreement=list(awaiting_agreement(_scoped(Plan.objects, user, whose, today))),
         awaiting_sign_off=list(submissions.filter(status=SubmissionStatus.WAITING)
                                .order_by("submitted_at")),
         refused=list(submissions.filter(status=SubmissionStatus.REFUSED)
                      .exclude(Exists(newer)).order_by("decided_at")),
-        under_appeal=list(Appeal.objects.filter(person__in=people, outcome="")
+        under_appeal=list(_scoped(Appeal.objects, user, whose, today).filter(outcome="")
                           .select_related("person").order_by("respond_by")),
-        reviews_due=list(reviews_due(user=user, within_days=DUE_WITHIN_DAYS, today=today)
-                         .filter(person__in=people)),
-        reviews_overdue=list(reviews_overdue(user=user, today=today).filter(person__in=people)),
+        reviews_due=list(_mine(reviews_due(user=user, within_days=DUE_WITHIN_DAYS, today=today),
+                               user, whose, today)),
+        reviews_overdue=list(_mine(reviews_overdue(user=user, today=today), user, whose, today)),
     )
