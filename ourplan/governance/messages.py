@@ -11,8 +11,9 @@ from ourplan.people.models import Person
 
 
 def _coordinators(person: Person) -> list[User]:
-    return [m.user for m in person.care_team.filter(is_named_coordinator=True,
-                                                    user__isnull=False).select_related("user")
+    """The named coordinator now: someone who has left the care team is not sent the letter."""
+    return [m.user for m in person.care_team.current()
+            .filter(is_named_coordinator=True, user__isnull=False).select_related("user")
             if m.user is not None]
 
 

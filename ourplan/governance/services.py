@@ -66,6 +66,8 @@ APPEAL_TOO_LATE = ("The time to ask has passed: it ended on {deadline}. They can
 APPEAL_NOT_REFUSED = "Only a refused plan can be appealed this way"
 APPEAL_SERVICE_NOT_REFUSED = "Select a service that was refused"
 APPEAL_ALREADY_OPEN = "There is already an appeal about this decision waiting to be decided"
+APPEAL_ALREADY_HEARD = ("This decision has already been looked at again. If they are still "
+                        "unhappy, they can complain through the NHS complaints procedure")
 APPEAL_DECIDED = "This appeal has already been decided"
 APPEAL_SAME_DECIDER = "Someone other than the person who made the first decision must decide this"
 APPEAL_NOT_ALLOWED = "Only someone with authority for this decision in {icb} can decide the appeal"
@@ -100,6 +102,14 @@ def _require(user: User, perm: str, obj: Any) -> None:
         raise NotAllowed()
 
 
+def _require_for(user: User, perm: str, person: Person) -> None:
+    """Someone outside the person's care is told nothing (NotFound, as for a person who does
+    not exist); someone who can see them but whose role may not do this is NotAllowed."""
+    if not Person.objects.visible_to(user).filter(pk=person.pk).exists():
+        raise NotFound()
+    _require(user, perm, person)
+
+
 def _locked_plan(actor: User, plan: Plan) -> Plan:
     locked = Plan.objects.visible_to(actor).select_for_update().filter(pk=plan.pk).first()
     if locked is None:
@@ -126,7 +136,7 @@ def _authority_clean(authority: Authority, data: Mapping[str, Any]) -> None:
     authority.decision = data.get("decision", authority.decision)
     authority.level = data.get("level", authority.level)
     authority.roles = [r for r in Role.values if r in roles]
-    authority.max_budget = data.get("max_budget")
+    authority.max_budget = _as_pence(data.get("max_budget"))
     authority.max_risk = data.get("max_risk", authority.max_risk)
     try:
         authority.full_clean(exclude=["organisation", "roles"], validate_unique=False)
@@ -138,6 +148,19 @@ def _authority_clean(authority: Authority, data: Mapping[str, Any]) -> None:
         errors["level"] = LEVEL_TAKEN.format(level=authority.level)
     if errors:
         raise ValidationError(errors)
+
+
+def _as_pence(value: Any) -> Any:
+    """20000 as the database holds it (20000.00), so saving a level unchanged changes nothing;
+    more places than pence are left for validation to refuse."""
+    if isinstance(value, Decimal):
+        try:
+            stored = value.quantize(Decimal("0.01"))
+        except InvalidOperation:
+            return value
+        if stored == value:
+            return stored
+    return value
 
 
 def _own_icb(actor: User) -> Organisation:
@@ -185,7 +208,7 @@ def plan_submit_for_sign_off(*, actor: User, plan: Plan, version: int,
                              note: str = "") -> Submission:
     """Send the agreed plan for sign-off, to the lowest level of the ICB's delegated authority
     allowed to decide it. Refused, with the list, if the readiness check fails."""
-    _require(actor, "governance.submit_plan", plan.person)
+    _require_for(actor, "governance.submit_plan", plan.person)
     plan = _locked_plan(actor, plan)
     check_version(plan, version)
     if plan.stage != Stage.RECORD_AND_AGREE:
@@ -295,7 +318,7 @@ def submission_refuse(*, actor: User, submission: Submission, version: int, reas
 @transaction.atomic
 def submission_withdraw(*, actor: User, submission: Submission, version: int) -> Submission:
     """The coordinator takes a waiting submission back, to change the plan."""
-    _require(actor, "governance.submit_plan", submission.person)
+    _require_for(actor, "governance.submit_plan", submission.person)
     locked = (Submission.objects.visible_to(actor).select_for_update()
               .filter(pk=submission.pk).first())
     if locked is None:
@@ -359,8 +382,10 @@ def _appeal_target(person: Person, data: Mapping[str, Any]) -> dict[str, Any]:
 def appeal_lodge(*, actor: User, person: Person, data: Mapping[str, Any]) -> Appeal:
     """Record that the person or their representative asks for a decision to be looked at
     again. Refused after the deadline, with the pointer to the complaints procedure."""
-    _require(actor, "governance.record_appeal", person)
-    plan = _locked_plan(actor, person.plan)
+    _require_for(actor, "governance.record_appeal", person)
+    plan = Plan.objects.visible_to(actor).select_for_update().filter(person=person).first()
+    if plan is None:
+        raise NotFound()
     target = _appeal_target(person, data)
     errors: dict[str, str] = {}
     lodged_on = data.get("lodged_on") or timezone.localdate()
@@ -384,8 +409,11 @@ def appeal_lodge(*, actor: User, person: Person, data: Mapping[str, Any]) -> App
     else:
         representative = None
     key = next(k for k in ("submission", "cost_line", "reduction") if k in target)
-    if Appeal.objects.filter(**{key: target[key]}, outcome="").exists():
+    earlier = Appeal.objects.filter(**{key: target[key]})
+    if earlier.filter(outcome="").exists():
         errors[key] = APPEAL_ALREADY_OPEN
+    elif earlier.exists():  # heard once: what remains is the complaints procedure
+        errors[key] = APPEAL_ALREADY_HEARD
     if errors:
         raise ValidationError(errors)
     appeal = Appeal.objects.create(
@@ -411,8 +439,11 @@ def may_hear(user: User, appeal: Appeal) -> bool:
         return any(a.decision == first.decision and a.level >= first.level
                    and a.organisation_id == first.organisation_id
                    for a in authorities_for(user))
+    # Agreeing a service or withdrawing a reduction is a change to the person's budget, so the
+    # commissioner must be one who may sign it off (budgets.sign_off_budget: they see the person).
     return user.role == Role.COMMISSIONER and icb_of(user.organisation) is not None \
-        and icb_of(user.organisation) == icb_for(appeal.person, appeal.recorded_by)
+        and icb_of(user.organisation) == icb_for(appeal.person, appeal.recorded_by) \
+        and Person.objects.visible_to(user).filter(pk=appeal.person_id).exists()
 
 
 @transaction.atomic
@@ -457,7 +488,7 @@ def appeal_decide(*, actor: User, appeal: Appeal, version: int, outcome: str,
 def _change_on_appeal(actor: User, appeal: Appeal) -> None:
     if appeal.submission is not None:
         first = appeal.submission
-        Submission.objects.create(
+        approved = Submission.objects.create(
             plan=first.plan, person=first.person, decision=first.decision,
             plan_version=first.plan_version, amount=first.amount, risk=first.risk,
             risk_reasons=first.risk_reasons, organisation=first.organisation,
@@ -465,6 +496,9 @@ def _change_on_appeal(actor: User, appeal: Appeal) -> None:
             submitted_at=first.submitted_at, status=SubmissionStatus.APPROVED, decided_by=actor,
             decided_at=timezone.now(), reasons=f"Changed on appeal: {appeal.outcome_reasons}",
             on_appeal=appeal)
+        audit_record(actor=actor, action="plan.sign_off_approved", person=first.person,
+                     obj=approved, changes={"status": approved.status, "on_appeal": appeal.pk,
+                                            "reasons": approved.reasons})
     elif appeal.cost_line is not None:
         from ourplan.budgets.services import unusual_request_decide
 
@@ -476,6 +510,9 @@ def _change_on_appeal(actor: User, appeal: Appeal) -> None:
         reduction.status = ReductionStatus.WITHDRAWN
         reduction.version += 1
         reduction.save(update_fields=["status", "version", "updated_at"])
+        audit_record(actor=actor, action="budget.reduction_withdrawn", person=reduction.person,
+                     obj=reduction, changes={"status": reduction.status,
+                                             "on_appeal": appeal.pk})
 
 
 # --- reducing a direct payment ---------------------------------------------------------------
@@ -486,7 +523,7 @@ def direct_payment_reduce(*, actor: User, holding: Holding, new_amount: Any, rea
                           notice_given_on: dt.date | None = None) -> PaymentReduction:
     """Written notice, with reasons, that a direct payment will go down, at least the notice
     period before it takes effect. The person can appeal it."""
-    _require(actor, "governance.reduce_payment", holding.budget.person)
+    _require_for(actor, "governance.reduce_payment", holding.budget.person)
     budget = (Budget.objects.visible_to(actor).select_for_update()
               .filter(pk=holding.budget_id, status=BudgetStatus.SIGNED_OFF).first())
     if budget is None or holding.way != HoldingWay.DIRECT_PAYMENT \

@@ -126,11 +126,12 @@ def named_coordinator(person: Any, user: User | None = None, **extra: Any) -> Ca
 
 def direct_payment_plan(actor: User, person: Any, *, weekly: Decimal = Decimal("100.00"),
                         agree: bool = True) -> tuple[Plan, Budget]:
-    """`ready_plan` with a direct payment paying for its outcome and a named coordinator: every
-    readiness item of a direct-payment plan passes."""
+    """`ready_plan` with a direct payment paying for its outcome and a named coordinator (made
+    if they have none): every readiness item of a direct-payment plan passes."""
     plan = ready_plan(actor, person, agree=False)
     budget = with_budget(actor, plan, weekly=weekly, way=HoldingWay.DIRECT_PAYMENT)
-    named_coordinator(person)
+    if not person.care_team.filter(is_named_coordinator=True).exists():
+        named_coordinator(person)
     if agree:
         plan = agree_plan(actor, plan)
     return plan, budget
