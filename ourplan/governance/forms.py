@@ -19,6 +19,18 @@ from ourplan.people.forms import VersionField
 from ourplan.people.models import PersonalContact
 
 
+class ContactChoiceField(forms.ModelChoiceField):
+    """A choice of someone in the circle; an id that is not one says so in plain words (Django
+    would say it is not a valid UUID)."""
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as invalid:
+            raise forms.ValidationError(self.error_messages["invalid_choice"],
+                                        code="invalid_choice") from invalid
+
+
 class SubmitForm(NHSForm):
     version = VersionField()
     note = forms.CharField(
@@ -36,10 +48,12 @@ class DecideForm(NHSForm):
                         "invalid_choice": "Select whether you sign off the plan"})
     reasons = forms.CharField(
         label="Reasons", widget=forms.Textarea(attrs={"rows": 4}), max_length=4000,
-        required=False, help_text="The person will read these, so use plain words")
+        help_text="The person will read these, so use plain words",
+        error_messages={"required": "Give the reasons for the decision"})
     alternatives = forms.CharField(
-        label="Other options the person could consider (needed if you refuse)",
-        widget=forms.Textarea(attrs={"rows": 4}), max_length=4000, required=False)
+        label="Other options the person could consider",
+        help_text="Needed if you refuse sign-off", widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000, required=False)
 
 
 class WithdrawForm(NHSForm):
@@ -87,7 +101,7 @@ class AppealForm(NHSForm):
     asked_by = forms.ChoiceField(
         label="Who is asking?", choices=AskedBy.choices, widget=forms.RadioSelect,
         error_messages={"required": "Select who is asking"})
-    representative = forms.ModelChoiceField(
+    representative = ContactChoiceField(
         label="Which representative?", queryset=PersonalContact.objects.none(), required=False,
         help_text="Only if their representative is asking",
         error_messages={"invalid_choice": "Select a representative from the list"})

@@ -86,7 +86,8 @@ def sign_off_history(*, plan: Plan) -> SignOffHistory:
 
 
 def appeal_get(*, user: User, appeal_id: Any) -> Appeal:
-    """An appeal, for someone who can see the person or may hear it."""
+    """An appeal, for someone who can see the person, may hear it or decided it (the rung is
+    their only link to the person: they still read what they decided)."""
     from ourplan.governance.services import may_hear
 
     appeal = (Appeal.objects.select_related("person", "plan", "submission", "cost_line",
@@ -94,7 +95,8 @@ def appeal_get(*, user: User, appeal_id: Any) -> Appeal:
                                             "representative")
               .filter(pk=as_uuid(appeal_id)).first())
     if appeal is None or not (Appeal.objects.visible_to(user).filter(pk=appeal.pk).exists()
-                              or (appeal.is_open and may_hear(user, appeal))):
+                              or (appeal.is_open and may_hear(user, appeal))
+                              or appeal.decided_by_id == user.pk):
         raise NotFound()
     audit_record(actor=user, action="appeal.read", person=appeal.person, obj=appeal)
     return appeal

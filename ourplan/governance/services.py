@@ -392,7 +392,7 @@ def appeal_lodge(*, actor: User, person: Person, data: Mapping[str, Any]) -> App
     if lodged_on > timezone.localdate():
         errors["lodged_on"] = LODGED_IN_FUTURE
     deadline = deadlines.appeal_deadline(target["decided_at"])
-    if lodged_on > deadline:
+    if lodged_on > deadline and "lodged_on" not in errors:
         errors["lodged_on"] = APPEAL_TOO_LATE.format(deadline=f"{deadline:%-d %B %Y}")
     if not _text(data.get("grounds")):
         errors["grounds"] = GROUNDS_NEEDED

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -78,6 +78,12 @@ def _person_and_plan(request: HttpRequest, person_id: Any, purpose: str) -> tupl
 
 def _overview_url(person: Person | Any) -> str:
     return reverse("governance:overview", kwargs={"person_id": person.pk})
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The submitted data on a POST, even when empty (so an empty POST is refused with
+    messages rather than shown as a fresh form)."""
+    return request.POST if request.method == "POST" else None
 
 
 def _require(request: HttpRequest, perm: str, obj: Any = None) -> None:
@@ -154,7 +160,7 @@ def submission_page(request: HttpRequest, person_id: Any, submission_id: Any) ->
     can_decide = (submission.status == SubmissionStatus.WAITING
                   and may_decide(_user(request), submission.authority)
                   and submission.submitted_by_id != request.user.pk)
-    form = DecideForm(request.POST or None, initial={"version": submission.version})
+    form = DecideForm(_posted(request), initial={"version": submission.version})
     if request.method == "POST":
         if not can_decide:
             raise PermissionDenied
@@ -242,7 +248,7 @@ def appeal_add(request: HttpRequest, person_id: Any) -> HttpResponse:
     person, plan = _person_and_plan(request, person_id, purpose="appeal_add")
     _require(request, "governance.record_appeal", person)
     appealable = _appealable(person, plan)
-    form = AppealForm(request.POST or None, person=person,
+    form = AppealForm(_posted(request), person=person,
                       choices=[(k, label) for k, (label, _) in appealable.items()],
                       initial={"lodged_on": timezone.localdate()})
 
@@ -250,7 +256,14 @@ def appeal_add(request: HttpRequest, person_id: Any) -> HttpResponse:
         data = dict(appealable[form.cleaned_data["decision"]][1])
         data.update({k: form.cleaned_data[k] for k in
                      ("asked_by", "representative", "grounds", "lodged_on")})
-        return services.appeal_lodge(actor=_user(request), person=person, data=data)
+        try:
+            return services.appeal_lodge(actor=_user(request), person=person, data=data)
+        except ValidationError as invalid:
+            # The service names the decision by its kind; the page has one choice for it.
+            raise ValidationError({
+                "decision" if field in ("kind", "submission", "cost_line", "reduction")
+                else field: errors for field, errors in invalid.message_dict.items()
+            }) from invalid
 
     return form_page(
         request, form, template="governance/appeal_form.jinja",
@@ -271,7 +284,7 @@ def appeal_page(request: HttpRequest, person_id: Any, appeal_id: Any) -> HttpRes
     if str(appeal.person_id) != str(person_id):
         raise Http404
     can_hear = appeal.is_open and services.may_hear(_user(request), appeal)
-    form = AppealDecideForm(request.POST or None, initial={"version": appeal.version})
+    form = AppealDecideForm(_posted(request), initial={"version": appeal.version})
     if request.method == "POST":
         if not can_hear:
             raise PermissionDenied
@@ -307,7 +320,7 @@ def reduction_add(request: HttpRequest, person_id: Any) -> HttpResponse:
                                      way=HoldingWay.DIRECT_PAYMENT).select_related("budget").first()
     if holding is None:
         raise Http404
-    form = ReductionForm(request.POST or None)
+    form = ReductionForm(_posted(request))
     return form_page(
         request, form, template="governance/reduction_form.jinja",
         context={"person": person, "holding": holding},
@@ -377,7 +390,7 @@ def authority_form(request: HttpRequest, authority_id: Any = None) -> HttpRespon
                 "level": authority.level, "roles": authority.roles,
                 "max_budget": authority.max_budget, "max_risk": authority.max_risk}
                if authority else {"decision": request.GET.get("decision"), "max_risk": 3})
-    form = AuthorityForm(request.POST or None, initial=initial)
+    form = AuthorityForm(_posted(request), initial=initial)
 
     def save() -> Authority:
         if authority is None:

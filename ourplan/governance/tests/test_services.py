@@ -741,10 +741,11 @@ def test_given_they_asked_in_time_but_it_is_recorded_later_then_it_is_accepted(
     assert (appeal.lodged_on, appeal.respond_by) == (asked, asked + dt.timedelta(days=28))
 
 
-def test_given_a_date_in_the_future_then_it_is_refused(planner, refused):
+@pytest.mark.parametrize("ahead", [1, 400], ids=["tomorrow", "past the deadline too"])
+def test_given_a_date_in_the_future_then_it_is_refused(planner, refused, ahead):
     with pytest.raises(ValidationError) as caught:
         _plan_appeal(planner, refused,
-                     lodged_on=timezone.localdate() + dt.timedelta(days=1))
+                     lodged_on=timezone.localdate() + dt.timedelta(days=ahead))
 
     assert caught.value.message_dict["lodged_on"] == [services.LODGED_IN_FUTURE]
 
