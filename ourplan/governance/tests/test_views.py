@@ -16,7 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from ourplan.accounts.models import Role
+from ourplan.accounts.models import OrganisationKind, Role
+from ourplan.budgets import services as budget_services
 from ourplan.core.models import AuditEvent
 from ourplan.governance import services
 from ourplan.governance.models import (
@@ -27,6 +28,8 @@ from ourplan.governance.models import (
     Submission,
     SubmissionStatus,
 )
+from ourplan.plans import services as plan_services
+from ourplan.testing import budgets as make_budget
 from ourplan.testing import governance as make
 from ourplan.testing.factories import (
     OrganisationFactory,
@@ -384,8 +387,6 @@ def test_given_a_stale_decision_then_it_says_someone_else_changed_it(client, man
 
 def test_given_the_plan_changed_since_submission_then_approving_says_so(
         client, planner, manager, person, plan, submitted):
-    from ourplan.plans import services as plan_services
-
     plan_services.working_entry_add(actor=planner, plan=plan, data={
         "kind": "working", "text": "My new wheelchair"})
     make.agree_plan(planner, plan)
@@ -980,8 +981,6 @@ def test_given_another_icbs_level_then_it_is_not_found(client, administrator):
 
 
 def test_given_an_administrator_outside_any_icb_then_adding_a_level_is_forbidden(client, db):
-    from ourplan.accounts.models import OrganisationKind
-
     administrator = UserFactory(role=Role.ADMINISTRATOR,
                                 organisation=OrganisationFactory(kind=OrganisationKind.VCSE))
     client = _as(client, administrator)
@@ -989,3 +988,51 @@ def test_given_an_administrator_outside_any_icb_then_adding_a_level_is_forbidden
     assert client.get(reverse("governance_admin:authority")).status_code == 200
     assert client.post(reverse("governance_admin:authority_add"), RUNG_POST).status_code == 403
     assert not Authority.objects.exists()
+
+
+# --- more appeals: every kind of decision, and reads audited ---------------------------------
+
+def test_given_a_refused_service_and_a_reduction_then_both_can_be_appealed_from_the_page(
+        client, planner, commissioner, person, holding, reduction):
+    line = make_budget.line(planner, holding.budget, person.plan.outcomes.get(),
+                            item="Season ticket for Riverside FC", category="activity",
+                            unit_cost=Decimal("420.00"), frequency="yearly", unusual=True,
+                            unusual_reason="Home games with my son get me out of the house")
+    budget_services.unusual_request_decide(actor=commissioner, line=line, version=line.version,
+                                           agreed=False, reason="Not what the budget is for")
+    client = _as(client, planner)
+
+    body = client.get(_url("appeal_add", person)).content.decode()
+    posted = client.post(_url("appeal_add", person), {
+        "decision": f"line:{line.pk}", "asked_by": "person", "grounds": "It keeps me well",
+        **_date("lodged_on", timezone.localdate())})
+    again = client.post(_url("appeal_add", person), {
+        "decision": f"reduction:{reduction.pk}", "asked_by": "person",
+        "grounds": "I still need the hours", **_date("lodged_on", timezone.localdate())})
+
+    assert "Refused service: Season ticket for Riverside FC" in body
+    assert "Direct payment reduced from" in body
+    assert (posted.status_code, again.status_code) == (302, 302)
+    assert sorted(Appeal.objects.values_list("kind", flat=True)) == [
+        "reduced_budget", "refused_service"]
+
+
+def test_reading_an_appeal_or_a_reduction_is_audited(client, planner, person, reduction):
+    client = _as(client, planner)
+    appeal = services.appeal_lodge(actor=planner, person=person, data={
+        "kind": "reduced_budget", "reduction": reduction, "asked_by": "person",
+        "grounds": "I still need the hours"})
+
+    assert client.get(_url("appeal", person, appeal_id=appeal.pk)).status_code == 200
+    assert client.get(_url("reduction", person, reduction_id=reduction.pk)).status_code == 200
+
+    reads = AuditEvent.objects.filter(actor=planner, person=person)
+    assert reads.filter(action="appeal.read", object_id=str(appeal.pk)).exists()
+    assert reads.filter(action="reduction.read", object_id=str(reduction.pk)).exists()
+
+
+def test_the_work_queue_audits_who_it_showed(client, planner, person, refused):
+    _as(client, planner).get(reverse("governance_admin:work"), {"whose": "team"})
+
+    assert AuditEvent.objects.filter(action="person.listed", actor=planner,
+                                     person=person).exists()
