@@ -246,7 +246,9 @@ def plan_submit_for_sign_off(*, actor: User, plan: Plan, version: int,
 
 
 def _locked_waiting(actor: User, submission: Submission, version: int) -> Submission:
-    locked = (Submission.objects.select_for_update()
+    # Only the submission's own row: PostgreSQL cannot lock the nullable side of an outer join
+    # (plan_version), and the related rows are only read.
+    locked = (Submission.objects.select_for_update(of=("self",))
               .select_related("authority", "organisation", "plan", "person", "plan_version")
               .filter(pk=submission.pk).first())
     if locked is None:
@@ -451,7 +453,7 @@ def appeal_decide(*, actor: User, appeal: Appeal, version: int, outcome: str,
                   reasons: str) -> Appeal:
     """The appeal's outcome with reasons. A changed decision takes effect here: a refused plan
     is signed off, a refused service agreed, a reduction withdrawn."""
-    locked = (Appeal.objects.select_for_update()
+    locked = (Appeal.objects.select_for_update(of=("self",))  # as in _locked_waiting
               .select_related("submission", "cost_line", "reduction", "person", "recorded_by")
               .filter(pk=appeal.pk).first())
     if locked is None:
