@@ -65,7 +65,7 @@ class NHSDateField(forms.MultiValueField):
             if len(year) != 4:
                 raise ValueError("year")
             return dt.date(int(year), int(month), int(day))
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:  # OverflowError: a day like 99999999999999999999
             raise ValidationError(DATE_NOT_REAL.format(label=label), code="invalid") from exc
 
     def clean(self, value: Any) -> Any:

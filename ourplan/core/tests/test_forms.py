@@ -64,7 +64,8 @@ def test_given_a_partial_optional_date_then_it_is_still_refused():
 @pytest.mark.parametrize("value", [
     ["31", "2", "1990"], ["29", "2", "2023"], ["0", "1", "1990"], ["1", "13", "1990"],
     ["1", "1", "90"], ["1", "1", "19900"], ["a", "1", "1990"], ["1", "one", "1990"],
-    ["1.5", "1", "1990"], ["-1", "1", "1990"],
+    ["1.5", "1", "1990"], ["-1", "1", "1990"], ["99999999999999999999", "1", "1990"],
+    ["1", "99999999999999999999", "1990"],
 ])
 def test_given_a_date_that_is_not_real_then_it_must_be_a_real_date(value):
     assert _message(value) == "Date of birth must be a real date"
