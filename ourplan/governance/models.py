@@ -152,10 +152,13 @@ class Appeal(VersionedModel):
                             choices=AppealKind.choices)
     submission = models.ForeignKey(Submission, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="appeals")
+    # A refused line is taken out of the draft budget once the appeal is heard (or before):
+    # the appeal keeps what it was about in `about`.
     cost_line = models.ForeignKey("budgets.CostLine", null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="appeals")
+                                  on_delete=models.SET_NULL, related_name="appeals")
     reduction = models.ForeignKey("PaymentReduction", null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="appeals")
+    about = models.CharField("The decision appealed", max_length=300, blank=True)
     asked_by = models.CharField("Who is asking", max_length=16, choices=AskedBy.choices)
     representative = models.ForeignKey("people.PersonalContact", null=True, blank=True,
                                        on_delete=models.PROTECT, related_name="+")
@@ -182,7 +185,7 @@ class Appeal(VersionedModel):
                 condition=(models.Q(kind="refused_plan", submission__isnull=False,
                                     cost_line__isnull=True, reduction__isnull=True)
                            | models.Q(kind="refused_service", submission__isnull=True,
-                                      cost_line__isnull=False, reduction__isnull=True)
+                                      reduction__isnull=True)
                            | models.Q(kind="reduced_budget", submission__isnull=True,
                                       cost_line__isnull=True, reduction__isnull=False)),
             ),

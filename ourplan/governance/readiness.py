@@ -33,7 +33,7 @@ from ourplan.plans.models import (
     RiskApproach,
     RiskKind,
 )
-from ourplan.plans.workflow import DONE, Section
+from ourplan.plans.workflow import DONE, PlanKind, Section, sections_for
 
 
 @dataclass(frozen=True)
@@ -234,7 +234,10 @@ def _agreement(f: _Facts) -> Group:
     return Group("agreement", "The person or their representative agrees", tuple(items))
 
 
-def _risk_items(f: _Facts) -> tuple[Item, Item]:
+def _risk_items(f: _Facts) -> list[Item]:
+    """A wellbeing plan has no risks section: a budget needs a full plan (see `_commissioner`)."""
+    if Section.RISKS not in sections_for(f.plan.kind):
+        return []
     risks_done = f.sections.get(Section.RISKS) in DONE
     without_procedure = [r for r in f.risks if not r.mitigation.strip()]
     risks = _item("risk_procedures", "Significant risks were discussed and the plan says how "
@@ -250,7 +253,7 @@ def _risk_items(f: _Facts) -> tuple[Item, Item]:
                  "They lack capacity for a decision: add a safeguarding, liberty or restraint "
                  "risk with its procedure", "plans:section_entries",
                  section=Section.RISKS.value)
-    return risks, safe
+    return [risks, safe]
 
 
 def _direct_payment(f: _Facts) -> Group | None:
@@ -259,7 +262,10 @@ def _direct_payment(f: _Facts) -> Group | None:
         return None
     without_need = [o for o in f.outcomes if not o.need.strip()]
     monitored = bool(f.conditions) and all(c.monitored_by.strip() for c in f.conditions)
-    risks, safeguarding = _risk_items(f)
+    monitoring = [] if Section.HEALTH not in sections_for(f.plan.kind) else [
+        _item("dp_monitoring", "Who monitors the health condition", monitored,
+              "Record each condition and who monitors it", "plans:section_entries",
+              section=Section.HEALTH.value)]
     return Group("direct_payment", "What a direct-payment plan must contain", (
         _item("dp_needs", "Health needs and the outcomes for each", bool(f.outcomes)
               and not without_need,
@@ -273,15 +279,12 @@ def _direct_payment(f: _Facts) -> Group | None:
               "Enter the amount and frequency of the direct payment", "budgets:sheet"),
         _item("dp_care_coordinator", "The named care coordinator", f.care_coordinator,
               "Add the named care coordinator to the care team", "people:detail"),
-        _item("dp_monitoring", "Who monitors the health condition", monitored,
-              "Record each condition and who monitors it", "plans:section_entries",
-              section=Section.HEALTH.value),
+        *monitoring,
         _item("dp_first_review", "The first review date and how it will be done",
               bool(f.review and f.review.planned_date and f.review.how.strip()),
               "Enter the planned date of the first review and how it will be done",
               "plans:section_entries", section=Section.REVIEW.value),
-        risks,
-        safeguarding,
+        *_risk_items(f),
         _item("dp_notice", "The notice period before the payment can be reduced",
               dp.notice_days is not None,
               "Enter the notice period before a reduction", "budgets:sheet"),
@@ -297,8 +300,13 @@ def _commissioner(f: _Facts) -> Group:
         problems = sufficiency(f.budget, f.lines, f.holdings).problems()
         full_cost = not problems
         cost_problem = problems[0] if problems else ""
-    risks, safeguarding = _risk_items(f)
+    full_plan = [] if f.budget is None else [_item(
+        "full_plan", "A personal health budget has a full care and support plan",
+        f.plan.kind == PlanKind.FULL,
+        "A wellbeing plan cannot hold a personal health budget: it needs a full personalised "
+        "care and support plan, with its health, risk and decision sections", "plans:detail")]
     return Group("commissioner", "What the commissioner must be satisfied of", (
+        *full_plan,
         _item("needs_met", "Each need can be met by what the plan arranges or buys",
               bool(f.outcomes) and not met,
               "Say how " + (_outcome_list(met) or "each outcome") + " will be met",
@@ -306,8 +314,7 @@ def _commissioner(f: _Facts) -> Group:
         _item("full_cost", "The money covers the full cost of each service", full_cost,
               cost_problem, "budgets:sheet"),
         _review_item(f),
-        risks,
-        safeguarding,
+        *_risk_items(f),
     ))
 
 

@@ -131,7 +131,7 @@ def _authority_clean(authority: Authority, data: Mapping[str, Any]) -> None:
     roles = list(data.get("roles") or [])
     if not roles:
         errors["roles"] = ROLES_NEEDED
-    elif any(r not in Role.values for r in roles):
+    elif any(r not in Role.values or r == Role.ADMINISTRATOR for r in roles):
         errors["roles"] = ROLE_INVALID
     authority.decision = data.get("decision", authority.decision)
     authority.level = data.get("level", authority.level)
@@ -362,6 +362,7 @@ def _appeal_target(person: Person, data: Mapping[str, Any]) -> dict[str, Any]:
                 or submission.status != SubmissionStatus.REFUSED:
             raise ValidationError({"submission": APPEAL_NOT_REFUSED})
         return {"submission": submission, "first_decided_by": submission.decided_by,
+                "about": f"Plan sign-off refused: {submission.reasons}"[:300],
                 "decided_at": submission.decided_at}
     if kind == AppealKind.REFUSED_SERVICE:
         line = data.get("cost_line")
@@ -369,6 +370,7 @@ def _appeal_target(person: Person, data: Mapping[str, Any]) -> dict[str, Any]:
                 or line.unusual_decision != UnusualDecision.NOT_AGREED:
             raise ValidationError({"cost_line": APPEAL_SERVICE_NOT_REFUSED})
         return {"cost_line": line, "first_decided_by": line.unusual_decided_by,
+                "about": f"Refused service: {line.item}"[:300],
                 "decided_at": line.updated_at}
     if kind == AppealKind.REDUCED_BUDGET:
         reduction = data.get("reduction")
@@ -376,6 +378,8 @@ def _appeal_target(person: Person, data: Mapping[str, Any]) -> dict[str, Any]:
                 or reduction.status != ReductionStatus.NOTIFIED:
             raise ValidationError({"reduction": "Select the reduction they are appealing"})
         return {"reduction": reduction, "first_decided_by": reduction.given_by,
+                "about": (f"Direct payment reduced from {pounds(reduction.current_amount)} to "
+                          f"{pounds(reduction.new_amount)}"),
                 "decided_at": reduction.created_at}
     raise ValidationError({"kind": "Select what they are appealing"})
 
@@ -423,7 +427,7 @@ def appeal_lodge(*, actor: User, person: Person, data: Mapping[str, Any]) -> App
         representative=representative, grounds=_text(data.get("grounds"))[:4000],
         lodged_on=lodged_on, respond_by=deadlines.appeal_response_due(lodged_on),
         recorded_by=actor, first_decided_by=target["first_decided_by"],
-        **{key: target[key]})
+        about=target.get("about", ""), **{key: target[key]})
     audit_record(actor=actor, action="appeal.lodged", person=person, obj=appeal,
                  changes={"kind": appeal.kind, "asked_by": asked_by,
                           "respond_by": appeal.respond_by})

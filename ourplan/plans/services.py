@@ -383,6 +383,13 @@ def plan_is_agreed_as_it_is(plan: Plan) -> bool:
     return latest is not None and _comparable(latest.snapshot) == _comparable(plan_snapshot(plan))
 
 
+def _back_since(plan: Plan, latest: PlanVersion) -> bool:
+    """Has the plan come back to record and agree (after a review, say) since `latest` was
+    agreed? Then the person agrees it again, even unchanged: that is the next version."""
+    return plan.stage_changes.filter(to_stage=Stage.RECORD_AND_AGREE,
+                                     occurred_at__gt=latest.agreed_at).exists()
+
+
 @transaction.atomic
 def plan_agree(
     *, actor: User, plan: Plan, version: int, agreed_by: str, how: str,
@@ -424,7 +431,8 @@ def plan_agree(
         raise ValidationError(errors)
     latest = plan.versions.order_by("-number").first()
     current = plan_snapshot(plan)
-    if latest is not None and _comparable(latest.snapshot) == _comparable(current):
+    if latest is not None and _comparable(latest.snapshot) == _comparable(current) \
+            and not _back_since(plan, latest):
         raise ValidationError({"agreed_by": NOTHING_NEW_TO_AGREE.format(number=latest.number)})
     agreed = PlanVersion.objects.create(
         plan=plan, number=(latest.number + 1) if latest else 1, agreed_by=agreed_by,

@@ -112,7 +112,7 @@ def test_given_the_full_plan_then_every_item_passes_and_it_needs_sign_off_for_it
     assert all(i.missing == "" for g in readiness.groups for i in g.items)
 
 
-def test_given_a_direct_payment_plan_then_all_25_items_pass(planner, person):
+def test_given_a_direct_payment_plan_then_all_26_items_pass(planner, person):
     plan, budget = make.direct_payment_plan(planner, person)
 
     readiness = _readiness(plan)
@@ -122,8 +122,8 @@ def test_given_a_direct_payment_plan_then_all_25_items_pass(planner, person):
                                       "review", "agreement", "direct_payment", "commissioner"]
     assert _keys(readiness) == (PCSP_KEYS | {"budget_sheet"} | AGREEMENT_KEYS
                                 | {"agreed_payment_sufficient"} | DIRECT_PAYMENT_KEYS
-                                | COMMISSIONER_KEYS)
-    assert len(_keys(readiness)) == 25
+                                | COMMISSIONER_KEYS | {"full_plan"})
+    assert len(_keys(readiness)) == 26
     assert readiness.amount == budget.final_amount == Decimal("5200.00")
 
 
@@ -138,7 +138,7 @@ def test_every_fix_link_names_a_page_that_exists_for_the_person(planner, person)
     items = [i for g in readiness.groups for i in g.items]
     assert {i.fix for i in items} == {
         "plans:support_needs", "plans:about_me", "plans:working", "plans:outcomes",
-        "plans:section_entries", "budgets:sheet", "plans:agree", "people:detail"}
+        "plans:section_entries", "budgets:sheet", "plans:agree", "people:detail", "plans:detail"}
     for item in items:
         assert reverse(item.fix, kwargs={"person_id": person.pk, **item.fix_kwargs})
 
@@ -715,3 +715,18 @@ def test_the_readiness_check_costs_the_same_queries_however_big_the_plan(planner
         plan_readiness(plan)
 
     assert len(big) == len(small)
+
+
+def test_given_a_wellbeing_plan_with_a_budget_then_it_needs_a_full_plan(planner, person):
+    plan = plan_services.plan_start(actor=planner, person=person, kind="wellbeing")
+    plan_services.outcome_add(actor=planner, plan=plan, data={
+        "need": "Getting out", "text": "I go to the allotment every Saturday"})
+    make.with_budget(planner, plan)
+
+    readiness = _readiness(plan)
+
+    (item,) = _items(readiness, "full_plan")
+    assert not item.passed
+    assert item.missing.startswith("A wellbeing plan cannot hold a personal health budget")
+    # No risks or health sections in a wellbeing plan, so nothing points at them.
+    assert not {"risk_procedures", "safeguarding", "dp_monitoring"} & _keys(readiness)

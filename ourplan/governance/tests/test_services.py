@@ -653,6 +653,18 @@ def test_given_a_reduced_direct_payment_then_it_can_be_appealed(planner, commiss
         AppealKind.REDUCED_BUDGET, reduction, commissioner)
 
 
+def test_given_a_refused_service_under_appeal_then_the_line_can_still_be_taken_out(
+        planner, commissioner, person, refused_line):
+    appeal = _lodge(planner, person, kind=AppealKind.REFUSED_SERVICE, cost_line=refused_line)
+    line = _fresh(refused_line)
+
+    budget_services.cost_line_remove(actor=planner, line=line, version=line.version)
+
+    appeal.refresh_from_db()
+    assert appeal.cost_line is None
+    assert appeal.about == "Refused service: " + refused_line.item
+
+
 def test_given_a_service_that_was_agreed_then_it_is_not_appealable(planner, commissioner,
                                                                    person, refused_line):
     line = budget_services.unusual_request_decide(actor=commissioner, line=refused_line,
@@ -1202,6 +1214,7 @@ def test_given_an_administrator_outside_any_icb_then_they_cannot_set_authority(d
     ({"roles": None}, "roles", services.ROLES_NEEDED),
     ({"roles": ["team_manager", "king"]}, "roles", services.ROLE_INVALID),
     ({"roles": "team_manager"}, "roles", services.ROLE_INVALID),
+    ({"roles": ["administrator"]}, "roles", services.ROLE_INVALID),
     ({"decision": "lunch"}, "decision", None),
     ({"decision": ""}, "decision", None),
     ({"level": 5}, "level", None),

@@ -104,6 +104,22 @@ def test_nothing_changed_is_nothing_to_agree(planner, plan):
         _agree(planner, plan)
 
 
+def test_given_the_plan_came_back_after_a_review_unchanged_then_it_is_agreed_again(planner,
+                                                                                 plan):
+    _agree(planner, plan)
+    plan.refresh_from_db()
+    for move in ("make_it_happen", "review", "start_again", "record"):
+        plan = services.TRANSITION_SERVICES[move](actor=planner, plan=plan,
+                                                  version=plan.version)
+
+    again = _agree(planner, plan)
+
+    # Nothing changed, but agreeing it after the review is the next version.
+    assert again.number == 2
+    with pytest.raises(ValidationError, match="Nothing has changed since version 2"):
+        _agree(planner, plan)
+
+
 def test_a_representative_must_be_a_representative_in_the_circle(planner, plan, person):
     daughter = PersonalContactFactory(person=person, contact_types=["next_of_kin"])
     deputy = PersonalContactFactory(person=person, contact_types=["representative"],
