@@ -4,7 +4,7 @@ from ninja import NinjaAPI
 
 from ourplan.api import errors
 from ourplan.api.auth import API_AUTH
-from ourplan.api.routers import accounts, governance, people, phb, plans
+from ourplan.api.routers import accounts, governance, people, phb, plans, reviews
 
 api = NinjaAPI(
     title="Ourplan API",
@@ -24,3 +24,4 @@ api.add_router("", people.router)
 api.add_router("", plans.router)
 api.add_router("", phb.router)
 api.add_router("", governance.router)
+api.add_router("", reviews.router)
