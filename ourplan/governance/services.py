@@ -537,6 +537,11 @@ def direct_payment_reduce(*, actor: User, holding: Holding, new_amount: Any, rea
         raise ValidationError({"new_amount": NOT_A_DIRECT_PAYMENT})
     if holding.notice_days is None:
         raise ValidationError({"takes_effect_on": NO_NOTICE_PERIOD})
+    # After an earlier notice, the payment is already going down to that notice's amount.
+    earlier = (PaymentReduction.objects.filter(holding=holding, status=ReductionStatus.NOTIFIED)
+               .order_by("-notice_given_on", "-created_at").first())
+    current = min(holding.payment_amount, earlier.new_amount) if earlier else \
+        holding.payment_amount
     errors: dict[str, str] = {}
     try:
         amount = Decimal(str(new_amount)).quantize(Decimal("0.01"))
@@ -547,9 +552,8 @@ def direct_payment_reduce(*, actor: User, holding: Holding, new_amount: Any, rea
         errors["new_amount"] = NEW_AMOUNT_INVALID
     if amount is not None and amount < 0:
         errors["new_amount"] = NEW_AMOUNT_NEGATIVE
-    elif amount is not None and amount >= holding.payment_amount:
-        errors["new_amount"] = NEW_AMOUNT_NOT_LOWER.format(
-            current=pounds(holding.payment_amount))
+    elif amount is not None and amount >= current:
+        errors["new_amount"] = NEW_AMOUNT_NOT_LOWER.format(current=pounds(current))
     if not _text(reasons):
         errors["reasons"] = "Give the reasons for the reduction"
     given_on = notice_given_on or timezone.localdate()
@@ -565,7 +569,7 @@ def direct_payment_reduce(*, actor: User, holding: Holding, new_amount: Any, rea
     assert takes_effect_on is not None
     reduction = PaymentReduction(
         person=budget.person, budget=budget, holding=holding,
-        current_amount=holding.payment_amount, new_amount=amount,
+        current_amount=current, new_amount=amount,
         frequency=holding.payment_frequency, reasons=_text(reasons)[:4000],
         notice_given_on=given_on, takes_effect_on=takes_effect_on, given_by=actor)
     reduction.letter = letters.reduction_letter(reduction)

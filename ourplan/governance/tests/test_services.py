@@ -1140,6 +1140,23 @@ def test_given_a_direct_payment_in_a_draft_budget_then_notice_cannot_be_given(
     assert caught.value.message_dict == {"new_amount": [services.NOT_A_DIRECT_PAYMENT]}
 
 
+def test_given_an_earlier_notice_then_a_second_one_starts_from_its_amount(commissioner, holding,
+                                                                         reduction):
+    takes_effect = timezone.localdate() + dt.timedelta(days=60)
+
+    with pytest.raises(ValidationError) as refused:
+        services.direct_payment_reduce(actor=commissioner, holding=holding, new_amount="90.00",
+                                       reasons="Less again", takes_effect_on=takes_effect)
+    assert refused.value.message_dict["new_amount"] == [
+        "The new amount must be less than the current £80.00"]
+
+    second = services.direct_payment_reduce(actor=commissioner, holding=holding,
+                                            new_amount="60.00", reasons="Less again",
+                                            takes_effect_on=takes_effect)
+    assert (second.current_amount, second.new_amount) == (Decimal("80.00"), Decimal("60.00"))
+    assert "from £80.00 to £60.00" in second.letter
+
+
 def test_given_a_notional_budget_then_there_is_no_direct_payment_to_reduce(
         planner, commissioner, person, rungs):
     plan, outcome = make_budget.plan_with_outcome(planner, person)
