@@ -21,7 +21,7 @@ from ourplan.accounts.models import (
     User,
 )
 from ourplan.demo.budgets import load_demo_budgets
-from ourplan.demo.governance import load_delegated_authority
+from ourplan.demo.governance import load_delegated_authority, load_demo_sign_off
 from ourplan.people import services
 from ourplan.people.models import Person
 from ourplan.plans import services as plan_services
@@ -285,7 +285,7 @@ PEOPLE: list[dict[str, Any]] = [
 def load_demo() -> dict[str, int]:
     """Create whatever of the demo is missing. Returns how many of each were added."""
     added = {"organisations": 0, "teams": 0, "personas": 0, "people": 0, "budgets": 0,
-             "authority levels": 0}
+             "authority levels": 0, "plans waiting for sign-off": 0}
     orgs: dict[str, Organisation] = {}
     for code, name, org_kind, parent in ORGANISATIONS:
         org, created = Organisation.objects.get_or_create(
@@ -338,6 +338,7 @@ def load_demo() -> dict[str, int]:
             _demo_plan(actor, person, story["plan"])
         added["people"] += 1
     added["budgets"] = load_demo_budgets(users)
+    added["plans waiting for sign-off"] = load_demo_sign_off(users)
     # Next review dates, as the nightly refresh would set them.
     for plan in Plan.objects.select_related("person"):
         review_schedule_refresh(plan=plan)

@@ -365,7 +365,8 @@ def test_on_a_phone_the_work_queues_decisions_delegated_authority_and_outbox(pho
     _success(page, "Plan signed off")
     _check(page)
     _header_link(page, "Decisions")
-    expect(page.locator("#nothing-waiting")).to_have_text("Nothing is waiting for you.")
+    expect(page.locator("#approvals tr", has_text="Cecilia Adeyemi")).to_have_count(0)
+    expect(page.locator("#approvals tr", has_text="Harold Jenkins")).to_have_count(1)
     _check(page)
 
     # 3. Tom raises the plan sign-off level 2 budget limit from £20,000 to £25,000 with the

@@ -165,7 +165,9 @@ def test_cecilias_plan_is_refused_fixed_signed_off_reviewed_and_agreed_again(pag
     check_accessibility(page)
     _decide(page, "Refuse sign-off", REFUSAL, ALTERNATIVES)
     _success(page, "Sign-off refused")
-    expect(page.locator("#nothing-waiting")).to_be_visible()
+    # Back at the queue: Cecilia's plan is decided; Harold's (from the demo) still waits.
+    expect(page.locator("#approvals tr", has_text="Cecilia Adeyemi")).to_have_count(0)
+    expect(page.locator("#approvals tr", has_text="Harold Jenkins")).to_have_count(1)
     check_accessibility(page)
     first.refresh_from_db()
     assert first.status == SubmissionStatus.REFUSED

@@ -10,6 +10,7 @@ from ourplan.core.models import AuditEvent
 from ourplan.governance.authority import route
 from ourplan.governance.models import Authority, DecisionKind
 from ourplan.governance.readiness import plan_readiness
+from ourplan.governance.selectors import approvals_waiting
 from ourplan.people.models import Person
 from ourplan.reviews.models import ReviewSchedule
 
@@ -70,9 +71,13 @@ def test_the_demo_icb_routes_cecilias_plan_to_its_team_manager():
     assert rung.roles == [Role.TEAM_MANAGER]
     assert set(Authority.objects.filter(organisation=icb).values_list(
         "decision", flat=True)) == set(DecisionKind)
-    # Every plan has its review schedule; none is agreed yet, so none is due yet.
+    # Every plan has its review schedule; only Harold's is agreed, so only his is due.
     assert ReviewSchedule.objects.count() == Person.objects.filter(plan__isnull=False).count()
-    assert not ReviewSchedule.objects.filter(due_on__isnull=False).exists()
+    assert list(ReviewSchedule.objects.filter(due_on__isnull=False).values_list(
+        "person__given_name", flat=True)) == ["Harold"]
+    # Harold's plan waits for the team manager, so the queues have something to show.
+    helen = User.objects.get(username="helen.price")
+    assert [s.person.given_name for s in approvals_waiting(user=helen)] == ["Harold"]
 
 
 def test_the_healthcheck_reports_the_database(client):
