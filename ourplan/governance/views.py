@@ -54,7 +54,6 @@ from ourplan.governance.models import (
 )
 from ourplan.governance.queues import MINE, work_queue
 from ourplan.governance.readiness import plan_readiness
-from ourplan.people import selectors as people_selectors
 from ourplan.people.models import Person
 from ourplan.plans import selectors as plan_selectors
 from ourplan.plans.models import Plan
@@ -66,14 +65,10 @@ def _user(request: HttpRequest) -> User:
 
 def _person_and_plan(request: HttpRequest, person_id: Any, purpose: str) -> tuple[Person, Plan]:
     try:
-        person = people_selectors.person_get(user=_user(request), person_id=person_id,
-                                             purpose=purpose)
+        return plan_selectors.person_and_plan(user=_user(request), person_id=person_id,
+                                              purpose=purpose)
     except NotFound as error:
         raise Http404 from error
-    plan = plan_selectors.plan_for_person(user=_user(request), person=person)
-    if plan is None:
-        raise Http404
-    return person, plan
 
 
 def _overview_url(person: Person | Any) -> str:

@@ -47,3 +47,15 @@ def plan_for_export(*, user: User | None, person: Person, fmt: str) -> Plan | No
         audit_record(actor=user, action="plan.exported", person=person, obj=plan,
                      changes={"format": fmt})
     return plan
+
+
+def person_and_plan(*, user: User, person_id: Any, purpose: str) -> tuple[Person, Plan]:
+    """The person (read for `purpose`, audited) and their plan, for pages and the API about
+    one person's plan. NotFound if the user cannot see them or there is no plan yet."""
+    from ourplan.people.selectors import person_get
+
+    person = person_get(user=user, person_id=person_id, purpose=purpose)
+    plan = plan_for_person(user=user, person=person)
+    if plan is None:
+        raise NotFound()
+    return person, plan

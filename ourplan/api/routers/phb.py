@@ -31,7 +31,6 @@ from ourplan.budgets.pa_costs import pa_costs
 from ourplan.budgets.returns import COLUMNS, phb_returns
 from ourplan.core.audit import audit_record
 from ourplan.core.errors import NotAllowed, NotFound
-from ourplan.people import selectors as people_selectors
 from ourplan.plans import selectors as plan_selectors
 from ourplan.plans.models import Plan
 
@@ -246,12 +245,8 @@ def _user(request: HttpRequest) -> User:
 
 
 def _plan(request: HttpRequest, person_id: str, purpose: str = "budget") -> Plan:
-    person = people_selectors.person_get(user=_user(request), person_id=person_id,
-                                         purpose=purpose)
-    plan = plan_selectors.plan_for_person(user=_user(request), person=person)
-    if plan is None:
-        raise NotFound()
-    return plan
+    return plan_selectors.person_and_plan(user=_user(request), person_id=person_id,
+                                          purpose=purpose)[1]
 
 
 def _sheet(request: HttpRequest, plan: Plan) -> selectors.BudgetSheet:

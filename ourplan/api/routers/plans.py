@@ -249,12 +249,8 @@ def _user(request: HttpRequest) -> User:
 
 
 def _plan(request: HttpRequest, person_id: str) -> Plan:
-    person = people_selectors.person_get(user=_user(request), person_id=person_id,
-                                         purpose="plan")
-    plan = selectors.plan_for_person(user=_user(request), person=person)
-    if plan is None:
-        raise NotFound()
-    return plan
+    return selectors.person_and_plan(user=_user(request), person_id=person_id,
+                                     purpose="plan")[1]
 
 
 def _out(plan: Plan) -> dict[str, Any]:

@@ -14,8 +14,6 @@ from pydantic import Field
 
 from ourplan.accounts.models import User
 from ourplan.api.schemas import ErrorOut, Strict
-from ourplan.core.errors import NotFound
-from ourplan.people import selectors as people_selectors
 from ourplan.plans import selectors as plan_selectors
 from ourplan.plans.models import Plan
 from ourplan.reviews import selectors, services
@@ -56,12 +54,8 @@ def _user(request: HttpRequest) -> User:
 
 
 def _plan(request: HttpRequest, person_id: str, purpose: str) -> Plan:
-    person = people_selectors.person_get(user=_user(request), person_id=person_id,
-                                         purpose=purpose)
-    plan = plan_selectors.plan_for_person(user=_user(request), person=person)
-    if plan is None:
-        raise NotFound()
-    return plan
+    return plan_selectors.person_and_plan(user=_user(request), person_id=person_id,
+                                          purpose=purpose)[1]
 
 
 def _trigger(t: ReviewTrigger, review_by: dt.date) -> dict[str, Any]:
