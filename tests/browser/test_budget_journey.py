@@ -9,12 +9,8 @@ from playwright.sync_api import Page, expect
 from ourplan.budgets.models import Budget
 from ourplan.people.models import Person
 from tests.browser.axe import check_accessibility
+from tests.browser.reflow import fits_the_screen
 from tests.browser.test_journeys import sign_in_as_persona
-
-
-def _fits_the_screen(page: Page) -> None:
-    """Nothing runs off the side of the screen (WCAG 1.4.10 reflow)."""
-    assert page.evaluate("document.documentElement.scrollWidth <= window.screen.width")
 
 
 def _save(page: Page) -> None:
@@ -131,12 +127,12 @@ def test_on_a_phone_marks_coordinator_records_a_payment_and_the_commissioner_rea
     expect(page.get_by_role("heading", level=1)).to_have_text("Personal health budget")
     expect(page.locator("#covered")).to_contain_text("covers the full cost of every line")
     expect(page.get_by_text("Their nominee: Linda Ellison")).to_be_visible()
-    _fits_the_screen(page)
+    fits_the_screen(page)
     check_accessibility(page)
 
     page.get_by_role("link", name="Planned and actual spending").click()
     expect(page.locator("#periods")).to_contain_text("Overspent by £410.00")
-    _fits_the_screen(page)
+    fits_the_screen(page)
     check_accessibility(page)
     page.get_by_role("link", name="Show by quarter").click()
     expect(page.locator("#periods")).to_contain_text("Quarter 1")
@@ -146,18 +142,18 @@ def test_on_a_phone_marks_coordinator_records_a_payment_and_the_commissioner_rea
     page.get_by_label("What it paid for").select_option(label="Swimming for Mark and his PA")
     page.get_by_label("Amount paid").fill("30")
     page.get_by_label("Reference or note").fill("Leisure centre, extra session")
-    _fits_the_screen(page)
+    fits_the_screen(page)
     check_accessibility(page)
     _save(page)
     expect(page.get_by_text("Payment of £30.00 recorded")).to_be_visible()
     expect(page.locator("#payments")).to_contain_text("Leisure centre, extra session")
-    _fits_the_screen(page)
+    fits_the_screen(page)
     check_accessibility(page)
 
     sign_in_as_persona(page, "David Clarke")
     page.goto("/budgets/returns/")
     expect(page.locator("#returns")).to_contain_text("People with a personal health budget")
-    _fits_the_screen(page)
+    fits_the_screen(page)
     check_accessibility(page)
     page.goto("/budgets/pa-rates/")
     expect(page.get_by_role("heading", name="2026-27, from 6 April 2026")).to_be_visible()
