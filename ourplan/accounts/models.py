@@ -98,11 +98,20 @@ class Role(models.TextChoices):
     COMMISSIONER = "commissioner", "Commissioner or approver"
     PANEL_MEMBER = "panel_member", "Panel member"
     ADMINISTRATOR = "administrator", "Administrator"
+    # Not staff: the person, their representative or nominee, or someone they share with. What
+    # they reach comes from ourplan.portal (their access) and ourplan.consent (what is shared).
+    PERSON = "person", "Person, representative or family member"
+
+
+# Everyone but PERSON: the roles of people who work in health and care.
+STAFF_ROLES = tuple(r for r in Role if r != Role.PERSON)
 
 
 class User(AbstractUser):
-    """A member of staff. Their role says what they may do; their teams and care-team places say
-    whose records they may see (see ourplan.people.querysets)."""
+    """Someone who signs in. For staff, the role says what they may do and their teams and
+    care-team places say whose records they may see (ourplan.people.querysets). A person and
+    their family have the role PERSON and reach only the records their portal access and the
+    person's consent give them."""
 
     # UUIDs like every other record: ids in URLs and the API reveal nothing.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -126,6 +135,10 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return str(self)
+
+    @property
+    def is_portal_user(self) -> bool:
+        return self.role == Role.PERSON
 
 
 def hash_token(raw: str) -> str:

@@ -16,7 +16,7 @@ from django.db.models import Q
 
 from ourplan.budgets.money import MOST, PENNY, Frequency
 from ourplan.core.models import VersionedModel
-from ourplan.people.querysets import PersonDataQuerySet
+from ourplan.people.querysets import BudgetDataQuerySet
 
 AMOUNT_TOO_SMALL = "Enter an amount of at least £0.01"
 AMOUNT_TOO_LARGE = "Enter an amount of no more than £5,000,000"
@@ -98,7 +98,7 @@ class Budget(VersionedModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
 
-    objects = PersonDataQuerySet.as_manager()
+    objects = BudgetDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "number"]

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "ourplan.reviews",
     "ourplan.panels",
     "ourplan.notifications",
+    "ourplan.portal",
+    "ourplan.consent",
     "ourplan.exports",
     "ourplan.demo",
 ]
@@ -70,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ourplan.portal.middleware.PortalBoundaryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Lock-out after repeated failed log-ins; must be last.
     "axes.middleware.AxesMiddleware",

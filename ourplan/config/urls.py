@@ -25,6 +25,14 @@ urlpatterns = [
     path("outbox/", include("ourplan.notifications.urls")),
     path("people/<uuid:person_id>/plan/export/<slug:fmt>/", export_views.plan_export,
          name="plan_export"),
+    # The person's own pages (portal accounts reach only these, sign-in and the API).
+    path("", include("ourplan.portal.urls_accounts")),
+    path("my/", include("ourplan.portal.urls")),
+    path("my/<uuid:person_id>/", include("ourplan.consent.urls")),
+    path("my/<uuid:person_id>/download/", include("ourplan.exports.portal_urls")),
+    # Staff pages about a person's portal use: invitations, and what the person asked for.
+    path("people/<uuid:person_id>/invitations/", include("ourplan.portal.urls_invite")),
+    path("people/<uuid:person_id>/plan/requests/", include("ourplan.portal.urls_requests")),
     path("api/v1/", api.urls),
 ]
 

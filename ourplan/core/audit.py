@@ -43,6 +43,7 @@ class Action:
     LOGGED_IN = "user.logged_in"
     LOGGED_OUT = "user.logged_out"
     API_TOKEN_CREATED = "api_token.created"
+    PORTAL_OUTSIDE_BOUNDARY = "portal.outside_boundary"
 
 
 def _jsonable(value: Any) -> Any:

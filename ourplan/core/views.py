@@ -11,6 +11,8 @@ from django.views.decorators.http import require_GET
 
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
+        if getattr(request.user, "is_portal_user", False):
+            return redirect("portal:home")
         return redirect("people:caseload")
     return redirect("accounts:login")
 

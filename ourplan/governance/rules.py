@@ -11,11 +11,11 @@ import rules
 
 from ourplan.accounts.models import Role
 from ourplan.accounts.rules import has_role, is_administrator, is_planner
-from ourplan.people.rules import can_see_person
+from ourplan.people.rules import works_with_person
 
-rules.add_perm("governance.submit_plan", is_planner & can_see_person)
-rules.add_perm("governance.record_appeal", is_planner & can_see_person)
-rules.add_perm("governance.reduce_payment", has_role(Role.COMMISSIONER) & can_see_person)
+rules.add_perm("governance.submit_plan", is_planner & works_with_person)
+rules.add_perm("governance.record_appeal", is_planner & works_with_person)
+rules.add_perm("governance.reduce_payment", has_role(Role.COMMISSIONER) & works_with_person)
 rules.add_perm("governance.configure_authority", is_administrator)
 rules.add_perm("governance.view_queue", is_planner)
 # Anyone but an administrator may sit in some ICB's delegated authority.

@@ -14,7 +14,7 @@ import rules
 from ourplan.accounts.icb import user_icb
 from ourplan.accounts.models import Role
 from ourplan.accounts.rules import has_role, is_planner
-from ourplan.people.rules import can_see_person
+from ourplan.people.rules import can_see_person, works_with_person
 
 is_panel_role = has_role(Role.PANEL_MEMBER, Role.COMMISSIONER)
 
@@ -39,7 +39,7 @@ def in_an_icb(user: Any) -> bool:
 
 
 # Object: the person.
-rules.add_perm("panels.refer", is_planner & can_see_person)
+rules.add_perm("panels.refer", is_planner & works_with_person)
 # Object: the referral.
 rules.add_perm("panels.record_decision", is_panel_role & in_referrals_icb)
 rules.add_perm("panels.share_decision",

@@ -27,7 +27,7 @@ from ourplan.people.choices import (
     SexualOrientation,
     YesNoPreferNot,
 )
-from ourplan.people.querysets import PersonDataQuerySet, PersonQuerySet
+from ourplan.people.querysets import PersonQuerySet, PersonRecordQuerySet
 
 POSTCODE_INVALID = "Enter a real postcode, like LS1 4AP"
 PHONE_INVALID = "Enter a phone number, like 01632 960 001 or 07700 900 982"
@@ -215,7 +215,7 @@ class PersonalContact(VersionedModel):
     # Contacts are never deleted; removing one keeps the record for the history.
     removed_at = models.DateTimeField(null=True, blank=True)
 
-    objects = PersonDataQuerySet.as_manager()
+    objects = PersonRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -261,7 +261,7 @@ class CareTeamMember(VersionedModel):
     end_date = models.DateField("End date", null=True, blank=True)
     is_named_coordinator = models.BooleanField("Named coordinator", default=False)
 
-    objects = PersonDataQuerySet.as_manager()
+    objects = PersonRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-is_named_coordinator", "start_date"]
@@ -304,7 +304,7 @@ class TeamAllocation(BaseModel):
     start_date = models.DateField(default=timezone.localdate)
     end_date = models.DateField(null=True, blank=True)
 
-    objects = PersonDataQuerySet.as_manager()
+    objects = PersonRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["start_date"]

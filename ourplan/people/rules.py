@@ -19,6 +19,15 @@ def can_see_person(user: Any, person: Person | None) -> bool:
 
 
 @rules.predicate
+def works_with_person(user: Any, person: Person | None) -> bool:
+    """On the care team or an allocated team: sharing a plan with someone lets them read it,
+    never change it."""
+    if person is None:
+        return False
+    return Person.objects.cared_for_by(user).filter(pk=person.pk).exists()
+
+
+@rules.predicate
 def can_read_audit_of(user: Any, person: Person | None) -> bool:
     if person is None:
         return False
@@ -27,8 +36,8 @@ def can_read_audit_of(user: Any, person: Person | None) -> bool:
 
 rules.add_perm("people.add_person", is_planner)
 rules.add_perm("people.view_person", can_see_person)
-rules.add_perm("people.change_person", is_planner & can_see_person)
-rules.add_perm("people.change_circle", is_planner & can_see_person)
-rules.add_perm("people.change_care_team", is_planner & can_see_person)
+rules.add_perm("people.change_person", is_planner & works_with_person)
+rules.add_perm("people.change_circle", is_planner & works_with_person)
+rules.add_perm("people.change_care_team", is_planner & works_with_person)
 rules.add_perm("core.view_person_audit", is_administrator & can_read_audit_of)
 rules.add_perm("core.view_audit", is_administrator)

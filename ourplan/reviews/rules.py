@@ -7,7 +7,7 @@ from __future__ import annotations
 import rules
 
 from ourplan.accounts.rules import is_planner
-from ourplan.people.rules import can_see_person
+from ourplan.people.rules import can_see_person, works_with_person
 
 rules.add_perm("reviews.view_review", can_see_person)
-rules.add_perm("reviews.change_review", is_planner & can_see_person)
+rules.add_perm("reviews.change_review", is_planner & works_with_person)

@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from ourplan.accounts.models import Role
+from ourplan.accounts.models import STAFF_ROLES, Role
 from ourplan.accounts.rules import PLANNING_ROLES
 from ourplan.testing import governance as make
 
 pytestmark = pytest.mark.django_db
 
-ROLES = list(Role)
+ROLES = list(STAFF_ROLES)
 PER_PERSON = {"governance.submit_plan": PLANNING_ROLES,
               "governance.record_appeal": PLANNING_ROLES,
               "governance.reduce_payment": {Role.COMMISSIONER}}

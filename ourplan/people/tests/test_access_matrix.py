@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from ourplan.accounts.models import Role
+from ourplan.accounts.models import STAFF_ROLES, Role
 from ourplan.accounts.rules import PLANNING_ROLES
 from ourplan.core.models import AuditEvent
 from ourplan.testing.factories import (
@@ -20,8 +20,8 @@ from ourplan.testing.factories import (
 
 pytestmark = pytest.mark.django_db
 
-ALL_ROLES = list(Role)
-READ_ONLY_ROLES = [r for r in Role if r not in PLANNING_ROLES]
+ALL_ROLES = list(STAFF_ROLES)
+READ_ONLY_ROLES = [r for r in STAFF_ROLES if r not in PLANNING_ROLES]
 CHANGE_PAGES = ["edit/", "circle/add/", "care-team/add/"]
 
 

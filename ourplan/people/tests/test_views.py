@@ -16,7 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ourplan.accounts.models import Role
+from ourplan.accounts.models import STAFF_ROLES, Role
 from ourplan.accounts.rules import PLANNING_ROLES
 from ourplan.core.models import AuditEvent
 from ourplan.core.nhs_numbers import format_nhs_number
@@ -34,7 +34,7 @@ from ourplan.testing.factories import (
 
 pytestmark = pytest.mark.django_db
 
-ALL_ROLES = list(Role)
+ALL_ROLES = list(STAFF_ROLES)
 PLANNING = sorted(PLANNING_ROLES)
 NOT_PLANNING = [Role.COMMISSIONER, Role.PANEL_MEMBER, Role.ADMINISTRATOR]
 EDIT_PAGES = ["edit/", "circle/add/", "care-team/add/"]

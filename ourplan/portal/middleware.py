@@ -1,0 +1,37 @@
+"""The boundary between the portal and the staff pages, and no caching of anyone's record."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
+
+from ourplan.core.audit import Action, audit_record
+
+# Where someone signed in with a portal account may go. Everything else is a staff page: a
+# person, representative or family member gets "page not found" there, whatever the record.
+PORTAL_PATHS = (
+    "/my/", "/sign-in/", "/sign-out/", "/invitations/", "/api/v1/", "/static/",
+    "/accessibility", "/privacy", "/healthz",
+)
+
+
+class PortalBoundaryMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated and getattr(user, "is_portal_user", False)
+                and request.path != "/" and not request.path.startswith(PORTAL_PATHS)):
+            audit_record(actor=user, action=Action.PORTAL_OUTSIDE_BOUNDARY,
+                         object_type="path", changes={"path": request.path[:500]})
+            raise Http404
+        response = self.get_response(request)
+        if user is not None and user.is_authenticated:
+            # A page or file with someone's record on it is never kept by a browser or proxy,
+            # so withdrawing consent (or signing out) leaves no copy to come back to.
+            add_never_cache_headers(response)
+            response["Cache-Control"] = "no-store, no-cache, must-revalidate, max-age=0, private"
+        return response

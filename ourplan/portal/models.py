@@ -1,0 +1,157 @@
+"""How a person and the people close to them reach the person's plan: portal access (the person
+themselves, a representative, a nominee, or someone in their circle the plan is shared with),
+the one-time invitations that create it, and identities from an outside provider (NHS login)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from ourplan.core.models import BaseModel
+
+
+class Capacity(models.TextChoices):
+    """In what capacity someone uses the portal for a person."""
+
+    SELF = "self", "The person"
+    REPRESENTATIVE = "representative", "Representative"
+    NOMINEE = "nominee", "Nominee (manages the direct payment)"
+    CIRCLE = "circle", "Family or friend the plan is shared with"
+
+
+class PortalAccessQuerySet(models.QuerySet["PortalAccess"]):
+    def current(self) -> PortalAccessQuerySet:
+        """Not ended, and (for anyone but the person) their circle entry not removed."""
+        return self.filter(ended_at__isnull=True).filter(
+            Q(capacity=Capacity.SELF) | Q(contact__removed_at__isnull=True)
+        )
+
+    def of_user(self, user: Any) -> PortalAccessQuerySet:
+        return self.current().filter(user=user).select_related("person", "contact")
+
+
+class PortalAccess(BaseModel):
+    """One portal user acting for one person in one capacity. Scoping reads this table
+    (ourplan.people.querysets); ending it takes effect at once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="portal_accesses")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT,
+                               related_name="portal_accesses")
+    capacity = models.CharField(max_length=16, choices=Capacity.choices)
+    # Who they are in the person's circle (not for the person themselves): the representative's
+    # legal basis and the nominee's role are read from it.
+    contact = models.ForeignKey("people.PersonalContact", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="portal_accesses")
+    invitation = models.ForeignKey("portal.Invitation", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PortalAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="portal_access_contact_unless_self",
+                condition=(Q(capacity="self") & Q(contact__isnull=True))
+                | (~Q(capacity="self") & Q(contact__isnull=False)),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "person", "capacity"], condition=Q(ended_at__isnull=True),
+                name="portal_access_one_current_per_capacity",
+            ),
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(capacity="self", ended_at__isnull=True),
+                name="portal_access_one_self_account",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} for {self.person} ({self.get_capacity_display()})"
+
+    @property
+    def representative_basis(self) -> str:
+        return self.contact.representative_basis if self.contact_id and self.contact else ""
+
+
+def hash_link_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def open(self) -> InvitationQuerySet:
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True,
+                           expires_at__gt=timezone.now())
+
+
+class Invitation(BaseModel):
+    """A one-time link, sent by the person's coordinator (or by the person, to someone they share
+    with), that lets its holder make an account and reach the person's plan in one capacity.
+    Only a digest of the link's secret is kept; it works once and until it expires."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT,
+                               related_name="portal_invitations")
+    capacity = models.CharField(max_length=16, choices=Capacity.choices)
+    contact = models.ForeignKey("people.PersonalContact", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="portal_invitations")
+    email = models.EmailField("Email address")
+    digest = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="invitation_contact_unless_self",
+                condition=(Q(capacity="self") & Q(contact__isnull=True))
+                | (~Q(capacity="self") & Q(contact__isnull=False)),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email} ({self.get_capacity_display()})"
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at:
+            return "used"
+        if self.revoked_at:
+            return "withdrawn"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "open"
+
+
+class ExternalIdentity(BaseModel):
+    """An account's identity at an OpenID Connect provider (NHS login): the issuer and subject
+    it signs in with from then on."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="external_identities")
+    issuer = models.CharField(max_length=300)
+    subject = models.CharField(max_length=300)
+    # The NHS number the provider vouched for when the identity was linked.
+    nhs_number = models.CharField(max_length=10, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="external_identity_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} at {self.issuer}"
