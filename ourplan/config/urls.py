@@ -33,6 +33,7 @@ urlpatterns = [
     # Staff pages about a person's portal use: invitations, and what the person asked for.
     path("people/<uuid:person_id>/invitations/", include("ourplan.portal.urls_invite")),
     path("people/<uuid:person_id>/plan/requests/", include("ourplan.portal.urls_requests")),
+    path("people/<uuid:person_id>/sharing/", include("ourplan.consent.urls_staff")),
     path("api/v1/", api.urls),
 ]
 
