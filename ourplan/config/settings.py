@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks.backends.database",
     "ourplan.core",
@@ -71,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks request.user.is_verified() once a one-time code has been given this session.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "ourplan.portal.middleware.PortalBoundaryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -140,6 +144,26 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ourplan.accounts.views.locked_out"
 AXES_VERBOSE = False
+
+# Portal accounts: how long an invitation link works, and the one-time-code second factor
+# (django-otp, TOTP). A signed-in password waits this long for its code before it is forgotten.
+PORTAL_INVITATION_DAYS = int(os.environ.get("PORTAL_INVITATION_DAYS", "7"))
+SECOND_FACTOR_PENDING_SECONDS = 5 * 60
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Ourplan")
+
+# NHS login (OpenID Connect). An empty client id switches it off and hides the button.
+NHS_LOGIN = {
+    "client_id": os.environ.get("NHS_LOGIN_CLIENT_ID", ""),
+    "client_secret": os.environ.get("NHS_LOGIN_CLIENT_SECRET", ""),
+    # The provider's /.well-known/openid-configuration (NHS login's sandpit or live).
+    "server_metadata_url": os.environ.get("NHS_LOGIN_METADATA_URL", ""),
+    "scope": os.environ.get("NHS_LOGIN_SCOPE", "openid profile email phone"),
+    # NHS login signs the client's token request with a private key (private_key_jwt); a
+    # deployment without one uses the client secret.
+    "token_endpoint_auth_method": os.environ.get(
+        "NHS_LOGIN_TOKEN_AUTH_METHOD", "client_secret_post"
+    ),
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
