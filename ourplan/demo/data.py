@@ -91,6 +91,7 @@ PEOPLE: list[dict[str, Any]] = [
              "phone": "01632 960 002"},
             {"name": "Grace Adeyemi", "relationship": "Daughter",
              "contact_types": ["emergency_contact"], "phone": "07700 900 123",
+             "email": "grace.adeyemi@example.com",
              "notes": "Lives two hours away; hard to visit often"},
             {"name": "Daniel Adeyemi", "relationship": "Son", "contact_types": []},
             {"name": "Florence Okoro", "relationship": "Sister",
