@@ -1,4 +1,5 @@
-"""Downloads of a person's plan: the whole plan or the one-page summary, HTML or PDF."""
+"""Downloads of a person's plan for staff: the whole plan or the one-page summary, HTML or PDF
+(standard, large print or easy read)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,11 @@ from ourplan.core.errors import NotFound
 from ourplan.exports.plans import FORMATS, export
 from ourplan.people.selectors import person_get
 from ourplan.plans.selectors import plan_for_export
+
+# How each format's file is told apart from the standard PDF (plan-9990000018.pdf).
+FILE_SUFFIXES = {"large-print": "-large-print", "easy-read": "-easy-read",
+                 "one-page-large-print": "-one-page-large-print",
+                 "one-page-easy-read": "-one-page-easy-read"}
 
 
 @login_required
@@ -30,6 +36,6 @@ def plan_export(request: HttpRequest, person_id: Any, fmt: str) -> HttpResponse:
     content, media_type, extension = export(plan, fmt, user=request.user)  # type: ignore[arg-type]
     response = HttpResponse(content, content_type=media_type)
     if extension != "html":
-        name = f"plan-{person.nhs_number}{'-large-print' if fmt == 'large-print' else ''}"
+        name = f"plan-{person.nhs_number}{FILE_SUFFIXES.get(fmt, '')}"
         response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
     return response
