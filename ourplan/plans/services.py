@@ -259,7 +259,7 @@ def _started(*, actor: User, plan: Plan, section: Section) -> None:
 def about_me_update(*, actor: User, plan: Plan, version: int, data: Mapping[str, Any]) -> AboutMe:
     """About me and the one-page summary. `version` is the About me section's own, so two
     people editing different sections of one plan do not refuse each other."""
-    _require(actor, "plans.change_plan", plan.person)
+    _require(actor, "plans.change_own_words", plan.person)
     plan = _locked(actor, plan)
     about = AboutMe.objects.select_for_update().get(plan=plan)
     if save_changes(actor=actor, record=about, version=version, data=data,
@@ -270,7 +270,7 @@ def about_me_update(*, actor: User, plan: Plan, version: int, data: Mapping[str,
 
 @transaction.atomic
 def working_entry_add(*, actor: User, plan: Plan, data: Mapping[str, Any]) -> WorkingEntry:
-    _require(actor, "plans.change_plan", plan.person)
+    _require(actor, "plans.change_own_words", plan.person)
     plan = _locked(actor, plan)
     if Section.WORKING not in sections_for(plan.kind):
         raise ValidationError({"kind": SECTION_NOT_IN_PLAN.format(
@@ -295,7 +295,7 @@ def _locked_entry(actor: User, entry: WorkingEntry) -> WorkingEntry:
 def working_entry_update(
     *, actor: User, entry: WorkingEntry, version: int, data: Mapping[str, Any]
 ) -> WorkingEntry:
-    _require(actor, "plans.change_plan", entry.plan.person)
+    _require(actor, "plans.change_own_words", entry.plan.person)
     entry = _locked_entry(actor, entry)
     save_changes(actor=actor, record=entry, version=version, data=data, fields=WORKING_FIELDS,
                  action="plan.working_entry_updated", person=entry.plan.person)
@@ -305,7 +305,7 @@ def working_entry_update(
 @transaction.atomic
 def working_entry_remove(*, actor: User, entry: WorkingEntry, version: int) -> None:
     """Take an entry out of the plan; the audit row keeps what it said."""
-    _require(actor, "plans.change_plan", entry.plan.person)
+    _require(actor, "plans.change_own_words", entry.plan.person)
     entry = _locked_entry(actor, entry)
     check_version(entry, version)
     audit_record(actor=actor, action="plan.working_entry_removed", person=entry.plan.person,
@@ -316,6 +316,9 @@ def working_entry_remove(*, actor: User, entry: WorkingEntry, version: int) -> N
 OUTCOME_FIELDS = ("need", "text", "barriers", "risk_if_not_achieved", "solution_traditional",
                   "solution_different", "solution_radical", "solution_risks", "mitigation",
                   "rough_cost", "importance", "status")
+# What the person may change of an outcome themselves (plans.change_own_words).
+OWN_OUTCOME_FIELDS = ("text",)
+ONLY_OWN_WORDS = "You can change how your outcome is worded. Ask your coordinator about the rest"
 ACTION_FIELDS = ("outcome", "what", "owner_kind", "owner", "by_when", "status")
 
 
@@ -335,7 +338,12 @@ def outcome_add(*, actor: User, plan: Plan, data: Mapping[str, Any]) -> Outcome:
 def outcome_update(
     *, actor: User, outcome: Outcome, version: int, data: Mapping[str, Any]
 ) -> Outcome:
-    _require(actor, "plans.change_plan", outcome.plan.person)
+    _require(actor, "plans.change_own_words", outcome.plan.person)
+    if not actor.has_perm("plans.change_plan", outcome.plan.person):
+        # The person changes only how their outcome is worded, never its status or the rest.
+        others = sorted(set(data) - set(OWN_OUTCOME_FIELDS))
+        if others:
+            raise ValidationError(dict.fromkeys(others, ONLY_OWN_WORDS))
     locked = (Outcome.objects.select_for_update()
               .filter(pk=outcome.pk, plan__in=Plan.objects.visible_to(actor)).first())
     if locked is None:

@@ -1,6 +1,7 @@
 """How a person and the people close to them reach the person's plan: portal access (the person
 themselves, a representative, a nominee, or someone in their circle the plan is shared with),
-the one-time invitations that create it, and identities from an outside provider (NHS login)."""
+the one-time invitations that create it, identities from an outside provider (NHS login), and
+what the person asks of their coordinator (changes to the plan, a different coordinator)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ import hashlib
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from ourplan.core.models import BaseModel
+from ourplan.core.models import BaseModel, VersionedModel
+from ourplan.people.querysets import PersonRecordQuerySet
+from ourplan.plans.workflow import Section
 
 
 class Capacity(models.TextChoices):
@@ -155,3 +159,98 @@ class ExternalIdentity(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.subject} at {self.issuer}"
+
+
+# --- what the person asks of their coordinator -------------------------------------------------
+
+REQUEST_TEXT_MAX = 2000
+REQUEST_TOO_LONG = "Keep it to 2,000 characters or fewer"
+
+
+class ProposalStatus(models.TextChoices):
+    OPEN = "open", "Waiting for your coordinator"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class ChangeProposal(VersionedModel):
+    """A change the person (or their representative) would like in a part of the plan that is
+    not theirs alone to write. Their coordinator accepts it (and makes the change) or declines
+    it with a reason the person reads on their page."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT,
+                               related_name="change_proposals")
+    plan = models.ForeignKey("plans.Plan", on_delete=models.PROTECT,
+                             related_name="change_proposals")
+    section = models.CharField("Which part of the plan?", max_length=32,
+                               choices=Section.choices)
+    text = models.TextField(
+        "What would you like changed?", max_length=REQUEST_TEXT_MAX,
+        validators=[MaxLengthValidator(REQUEST_TEXT_MAX, REQUEST_TOO_LONG)],
+        error_messages={"blank": "Say what you would like changed"})
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    status = models.CharField(max_length=12, choices=ProposalStatus.choices,
+                              default=ProposalStatus.OPEN)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField("Reason", blank=True, max_length=REQUEST_TEXT_MAX,
+                              validators=[MaxLengthValidator(REQUEST_TEXT_MAX,
+                                                             REQUEST_TOO_LONG)])
+
+    # The person and their representative reach these, and staff who can see the person.
+    objects = PersonRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Proposal for {self.get_section_display()}: {self.text[:40]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ProposalStatus.OPEN
+
+
+class CoordinatorRequestStatus(models.TextChoices):
+    OPEN = "open", "Waiting for an answer"
+    DONE = "done", "Done"
+    DECLINED = "declined", "Declined"
+
+
+class CoordinatorChangeRequest(VersionedModel):
+    """The person asks for a different named coordinator. Staff change the coordinator on the
+    care team pages and mark the request done, or decline it with a reason."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT,
+                               related_name="coordinator_change_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="+")
+    reason = models.TextField(
+        "Why would you like a different coordinator?", max_length=REQUEST_TEXT_MAX,
+        validators=[MaxLengthValidator(REQUEST_TEXT_MAX, REQUEST_TOO_LONG)],
+        error_messages={"blank": "Say why you would like a different coordinator"})
+    preferred = models.CharField("Is there someone you would prefer? (optional)",
+                                 max_length=200, blank=True)
+    status = models.CharField(max_length=12, choices=CoordinatorRequestStatus.choices,
+                              default=CoordinatorRequestStatus.OPEN)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    response = models.TextField("Response", blank=True, max_length=REQUEST_TEXT_MAX,
+                                validators=[MaxLengthValidator(REQUEST_TEXT_MAX,
+                                                               REQUEST_TOO_LONG)])
+
+    objects = PersonRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Different coordinator for {self.person}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == CoordinatorRequestStatus.OPEN

@@ -38,6 +38,7 @@ from ourplan.reviews.models import (
     ReviewTrigger,
     Suffices,
 )
+from ourplan.reviews.schedule import TriggerReason
 
 TRIGGER_FIELDS = ("reason", "details", "occurred_on")
 CIRCUMSTANCES_FIELDS = ("isolated", "degenerative_condition", "fluctuating_condition", "note")
@@ -132,8 +133,11 @@ def review_trigger_record(*, actor: User, plan: Plan, reason: str, details: str,
                           occurred_on: dt.date) -> ReviewTrigger:
     """Something happened that brings the review forward: an unplanned admission,
     deterioration, a change of circumstances, a carer's concern, a key life stage, or the
-    person asking for a review (reason `person_request`, at any time)."""
-    plan = _locked_plan(actor, plan)
+    person asking for a review (reason `person_request`, at any time). The person, or their
+    representative, may record only that reason, from their own pages."""
+    perm = ("reviews.request_review" if reason == TriggerReason.PERSON_REQUEST
+            else "reviews.change_review")
+    plan = _locked_plan(actor, plan, perm)
     trigger = apply_fields(
         ReviewTrigger(plan=plan, person_id=plan.person_id, raised_by=actor),
         {"reason": reason, "details": (details or "").strip(), "occurred_on": occurred_on},

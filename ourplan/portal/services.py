@@ -1,0 +1,361 @@
+"""What the person (or their representative) does from their own pages, and how staff answer:
+changing their own words (an informal review their coordinator hears about), proposing changes
+to the rest of the plan, asking for a review now, and asking for a different named coordinator.
+
+Each change is one service: it checks scope (NotFound) and permission (NotAllowed), locks what
+it changes, writes in one transaction and appends the audit row. The person's coordinator is
+told by a message (ourplan.notifications) sent once per key."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ourplan.accounts.models import User
+from ourplan.core.audit import audit_record
+from ourplan.core.errors import NotAllowed, NotFound
+from ourplan.core.services import apply_fields, bump_version, check_version
+from ourplan.notifications.services import message_send
+from ourplan.people.models import CareTeamMember, Person
+from ourplan.plans import services as plan_services
+from ourplan.plans.models import AboutMe, Outcome, Plan, WorkingEntry
+from ourplan.plans.workflow import sections_for
+from ourplan.portal.models import (
+    ChangeProposal,
+    CoordinatorChangeRequest,
+    CoordinatorRequestStatus,
+    ProposalStatus,
+)
+from ourplan.reviews.models import ReviewSchedule, ReviewTrigger
+from ourplan.reviews.schedule import TriggerReason
+from ourplan.reviews.services import review_trigger_record
+
+T = TypeVar("T")
+
+SECTION_NOT_IN_PLAN = "Select a part of your plan from the list"
+TEXT_NEEDED = "Say what you would like changed"
+REASON_NEEDED = "Say why, so the person understands the decision"
+ALREADY_DECIDED = "This has already been answered, so it cannot be changed"
+ALREADY_ASKED = ("You have already asked for a different coordinator. "
+                 "Your coordinator's team will answer that request first")
+COORDINATOR_REASON_NEEDED = "Say why you would like a different coordinator"
+
+PROPOSAL_FIELDS = ("section", "text")
+REQUEST_FIELDS = ("reason", "preferred")
+
+
+def _require(user: User, perm: str, obj: Any) -> None:
+    if not user.has_perm(perm, obj):
+        raise NotAllowed()
+
+
+def named_coordinator(person: Person) -> CareTeamMember | None:
+    """The person's named coordinator today, if they have one."""
+    member: CareTeamMember | None = (
+        CareTeamMember.objects.current().filter(person=person, is_named_coordinator=True)
+        .select_related("user").first())
+    return member
+
+
+def _tell_coordinator(*, person: Person, key: str, subject: str, body: str) -> None:
+    """A message to the named coordinator (if they use Ourplan); names no detail of the plan,
+    only that something is waiting for them."""
+    coordinator = named_coordinator(person)
+    if coordinator is None or coordinator.user is None:
+        return
+    message_send(key=key, to=[coordinator.user], subject=subject, body=body, person=person)
+
+
+def _tell_person(*, user: User, person: Person, key: str, subject: str, body: str) -> None:
+    """A message to the portal account that asked (never to a stranger: it is their account)."""
+    if user.email:
+        message_send(key=key, to=[user], subject=subject, body=body, person=person)
+
+
+# --- the person's own words: an informal review -------------------------------------------------
+
+def _as_informal_review(*, actor: User, person: Person, plan: Plan, what: str,
+                        change: Callable[[], T], versions: Callable[[], Any]) -> T:
+    """Run one of the plan's own-words services. When a portal account changed something, the
+    change is an informal review: audited as such, and the coordinator is told (once a day)."""
+    before = versions()
+    result = change()
+    if actor.is_portal_user and versions() != before:
+        audit_record(actor=actor, action="plan.changed_by_person", person=person, obj=plan,
+                     changes={"section": what})
+        name = person.preferred_name or person.given_name
+        _tell_coordinator(
+            person=person,
+            key=f"portal.own_words.{person.pk}.{timezone.localdate().isoformat()}",
+            subject=f"{name} has changed their own words in their plan",
+            body=(f"{name}, or someone acting for them, changed {what} in their plan today. "
+                  "Open their plan in Ourplan to see what has changed since it was agreed."))
+    return result
+
+
+@transaction.atomic
+def own_about_me_update(*, actor: User, plan: Plan, version: int,
+                        data: Mapping[str, Any]) -> AboutMe:
+    def versions() -> Any:
+        return AboutMe.objects.filter(plan=plan).values_list("version", flat=True).first()
+
+    return _as_informal_review(
+        actor=actor, person=plan.person, plan=plan, what="About me and the one-page summary",
+        change=lambda: plan_services.about_me_update(actor=actor, plan=plan, version=version,
+                                                     data=data),
+        versions=versions)
+
+
+def _working_versions(plan: Plan) -> Callable[[], Any]:
+    return lambda: sorted(WorkingEntry.objects.filter(plan=plan).values_list("pk", "version"))
+
+
+@transaction.atomic
+def own_working_entry_add(*, actor: User, plan: Plan, data: Mapping[str, Any]) -> WorkingEntry:
+    return _as_informal_review(
+        actor=actor, person=plan.person, plan=plan, what="what is working and not working",
+        change=lambda: plan_services.working_entry_add(actor=actor, plan=plan, data=data),
+        versions=_working_versions(plan))
+
+
+@transaction.atomic
+def own_working_entry_update(*, actor: User, entry: WorkingEntry, version: int,
+                             data: Mapping[str, Any]) -> WorkingEntry:
+    return _as_informal_review(
+        actor=actor, person=entry.plan.person, plan=entry.plan,
+        what="what is working and not working",
+        change=lambda: plan_services.working_entry_update(actor=actor, entry=entry,
+                                                          version=version, data=data),
+        versions=_working_versions(entry.plan))
+
+
+@transaction.atomic
+def own_working_entry_remove(*, actor: User, entry: WorkingEntry, version: int) -> bool:
+    _as_informal_review(
+        actor=actor, person=entry.plan.person, plan=entry.plan,
+        what="what is working and not working",
+        change=lambda: plan_services.working_entry_remove(actor=actor, entry=entry,
+                                                          version=version),
+        versions=_working_versions(entry.plan))
+    return True
+
+
+@transaction.atomic
+def own_outcome_update(*, actor: User, outcome: Outcome, version: int,
+                       data: Mapping[str, Any]) -> Outcome:
+    def versions() -> Any:
+        return Outcome.objects.filter(pk=outcome.pk).values_list("version", flat=True).first()
+
+    return _as_informal_review(
+        actor=actor, person=outcome.plan.person, plan=outcome.plan,
+        what="how an outcome is worded",
+        change=lambda: plan_services.outcome_update(actor=actor, outcome=outcome,
+                                                    version=version, data=data),
+        versions=versions)
+
+
+# --- proposals ---------------------------------------------------------------------------------
+
+def _locked_plan(actor: User, plan: Plan) -> Plan:
+    locked = Plan.objects.visible_to(actor).select_for_update().filter(pk=plan.pk).first()
+    if locked is None:
+        raise NotFound()
+    return locked
+
+
+def _locked_proposal(actor: User, proposal: ChangeProposal) -> ChangeProposal:
+    locked = (ChangeProposal.objects.visible_to(actor).select_for_update()
+              .select_related("person", "plan", "proposed_by").filter(pk=proposal.pk).first())
+    if locked is None:
+        raise NotFound()
+    return locked
+
+
+@transaction.atomic
+def proposal_make(*, actor: User, plan: Plan, section: str, text: str) -> ChangeProposal:
+    """The person (or a representative) proposes a change to a part of the plan; their
+    coordinator is told."""
+    plan = _locked_plan(actor, plan)
+    _require(actor, "portal.propose", plan.person)
+    if section not in sections_for(plan.kind):
+        raise ValidationError({"section": SECTION_NOT_IN_PLAN})
+    if not (text or "").strip():
+        raise ValidationError({"text": TEXT_NEEDED})
+    proposal = apply_fields(
+        ChangeProposal(person=plan.person, plan=plan, proposed_by=actor),
+        {"section": section, "text": text.strip()}, PROPOSAL_FIELDS)
+    proposal.save()
+    audit_record(actor=actor, action="portal.proposal_made", person=plan.person, obj=proposal,
+                 changes={"section": section, "text": proposal.text})
+    name = plan.person.preferred_name or plan.person.given_name
+    _tell_coordinator(
+        person=plan.person, key=f"portal.proposal_made.{proposal.pk}",
+        subject=f"{name} has proposed a change to their plan",
+        body=(f"{name}, or someone acting for them, has proposed a change to "
+              f"\"{proposal.get_section_display()}\". Open the requests on their plan in "
+              "Ourplan to accept or decline it."))
+    return proposal
+
+
+@transaction.atomic
+def proposal_withdraw(*, actor: User, proposal: ChangeProposal, version: int) -> ChangeProposal:
+    """The person (or whoever may propose for them) takes back a proposal not yet answered."""
+    proposal = _locked_proposal(actor, proposal)
+    if proposal.proposed_by_id != actor.pk:
+        _require(actor, "portal.propose", proposal.person)
+    check_version(proposal, version)
+    if not proposal.is_open:
+        raise ValidationError({"__all__": ALREADY_DECIDED})
+    proposal.status = ProposalStatus.WITHDRAWN
+    bump_version(proposal)
+    proposal.save(update_fields=["status", "version", "updated_at"])
+    audit_record(actor=actor, action="portal.proposal_withdrawn", person=proposal.person,
+                 obj=proposal, changes={"status": [ProposalStatus.OPEN, proposal.status]})
+    return proposal
+
+
+def _decide(*, actor: User, proposal: ChangeProposal, version: int, status: str,
+            reason: str) -> ChangeProposal:
+    proposal = _locked_proposal(actor, proposal)
+    _require(actor, "plans.change_plan", proposal.person)
+    check_version(proposal, version)
+    if not proposal.is_open:
+        raise ValidationError({"__all__": ALREADY_DECIDED})
+    if status == ProposalStatus.DECLINED and not (reason or "").strip():
+        raise ValidationError({"reason": REASON_NEEDED})
+    apply_fields(proposal, {"reason": (reason or "").strip()}, ["reason"])
+    proposal.status = status
+    proposal.decided_by = actor
+    proposal.decided_at = timezone.now()
+    bump_version(proposal)
+    proposal.save()
+    audit_record(actor=actor, action=f"portal.proposal_{status}", person=proposal.person,
+                 obj=proposal, changes={"status": [ProposalStatus.OPEN, status],
+                                        "reason": proposal.reason})
+    _tell_person(user=proposal.proposed_by, person=proposal.person,
+                 key=f"portal.proposal_{status}.{proposal.pk}",
+                 subject=f"Your proposed change has been {status}",
+                 body=("Your coordinator has answered the change you proposed to your plan. "
+                       "Sign in to Ourplan to see their answer."))
+    return proposal
+
+
+@transaction.atomic
+def proposal_accept(*, actor: User, proposal: ChangeProposal, version: int,
+                    reason: str = "") -> ChangeProposal:
+    """The coordinator accepts the proposal (and makes the change in the plan themselves)."""
+    return _decide(actor=actor, proposal=proposal, version=version,
+                   status=ProposalStatus.ACCEPTED, reason=reason)
+
+
+@transaction.atomic
+def proposal_decline(*, actor: User, proposal: ChangeProposal, version: int,
+                     reason: str) -> ChangeProposal:
+    """The coordinator declines the proposal, saying why; the person reads the reason."""
+    return _decide(actor=actor, proposal=proposal, version=version,
+                   status=ProposalStatus.DECLINED, reason=reason)
+
+
+# --- asking for a review now ---------------------------------------------------------------------
+
+@transaction.atomic
+def review_ask(*, actor: User, plan: Plan, details: str = "",
+               today: dt.date | None = None) -> ReviewSchedule:
+    """The person asks for a review now: recorded as the "they have asked for a review"
+    trigger, which brings the next review forward. Returns the new schedule."""
+    _require(actor, "portal.request_review", plan.person)
+    trigger: ReviewTrigger = review_trigger_record(
+        actor=actor, plan=plan, reason=TriggerReason.PERSON_REQUEST,
+        details=(details or "").strip(), occurred_on=today or timezone.localdate())
+    name = plan.person.preferred_name or plan.person.given_name
+    _tell_coordinator(
+        person=plan.person, key=f"portal.review_asked.{trigger.pk}",
+        subject=f"{name} has asked for a review of their plan",
+        body=(f"{name}, or someone acting for them, has asked for a review of their plan. "
+              "Open their reviews in Ourplan to see when it is now due."))
+    return ReviewSchedule.objects.get(plan_id=plan.pk)
+
+
+# --- asking for a different named coordinator ----------------------------------------------------
+
+def _locked_request(actor: User, request: CoordinatorChangeRequest) -> CoordinatorChangeRequest:
+    locked = (CoordinatorChangeRequest.objects.visible_to(actor).select_for_update()
+              .select_related("person", "requested_by").filter(pk=request.pk).first())
+    if locked is None:
+        raise NotFound()
+    return locked
+
+
+@transaction.atomic
+def coordinator_change_ask(*, actor: User, person: Person, reason: str,
+                           preferred: str = "") -> CoordinatorChangeRequest:
+    locked = Person.objects.visible_to(actor).select_for_update().filter(pk=person.pk).first()
+    if locked is None:
+        raise NotFound()
+    person = locked
+    _require(actor, "portal.request_review", person)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": COORDINATOR_REASON_NEEDED})
+    if CoordinatorChangeRequest.objects.filter(
+            person=person, status=CoordinatorRequestStatus.OPEN).exists():
+        raise ValidationError({"reason": ALREADY_ASKED})
+    request = apply_fields(
+        CoordinatorChangeRequest(person=person, requested_by=actor),
+        {"reason": reason.strip(), "preferred": (preferred or "").strip()}, REQUEST_FIELDS)
+    request.save()
+    audit_record(actor=actor, action="portal.coordinator_change_asked", person=person,
+                 obj=request, changes={"reason": request.reason,
+                                       "preferred": request.preferred})
+    name = person.preferred_name or person.given_name
+    _tell_coordinator(
+        person=person, key=f"portal.coordinator_change_asked.{request.pk}",
+        subject=f"{name} has asked for a different named coordinator",
+        body=(f"{name}, or someone acting for them, has asked for a different named "
+              "coordinator. Open the requests on their plan in Ourplan to answer."))
+    return request
+
+
+def _answer(*, actor: User, request: CoordinatorChangeRequest, version: int, status: str,
+            response: str) -> CoordinatorChangeRequest:
+    request = _locked_request(actor, request)
+    _require(actor, "people.change_care_team", request.person)
+    check_version(request, version)
+    if not request.is_open:
+        raise ValidationError({"__all__": ALREADY_DECIDED})
+    if status == CoordinatorRequestStatus.DECLINED and not (response or "").strip():
+        raise ValidationError({"response": REASON_NEEDED})
+    apply_fields(request, {"response": (response or "").strip()}, ["response"])
+    request.status = status
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    bump_version(request)
+    request.save()
+    audit_record(actor=actor, action=f"portal.coordinator_change_{status}",
+                 person=request.person, obj=request,
+                 changes={"status": [CoordinatorRequestStatus.OPEN, status],
+                          "response": request.response})
+    _tell_person(user=request.requested_by, person=request.person,
+                 key=f"portal.coordinator_change_{status}.{request.pk}",
+                 subject="Your request for a different coordinator has been answered",
+                 body="Sign in to Ourplan to see the answer to your request.")
+    return request
+
+
+@transaction.atomic
+def coordinator_change_done(*, actor: User, request: CoordinatorChangeRequest, version: int,
+                            response: str = "") -> CoordinatorChangeRequest:
+    """Staff mark the request done, after changing the named coordinator on the care team."""
+    return _answer(actor=actor, request=request, version=version,
+                   status=CoordinatorRequestStatus.DONE, response=response)
+
+
+@transaction.atomic
+def coordinator_change_decline(*, actor: User, request: CoordinatorChangeRequest, version: int,
+                               response: str) -> CoordinatorChangeRequest:
+    return _answer(actor=actor, request=request, version=version,
+                   status=CoordinatorRequestStatus.DECLINED, response=response)

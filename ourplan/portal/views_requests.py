@@ -1,0 +1,144 @@
+"""Staff answer what the person asked from their own pages: proposed changes to the plan
+(accept, or decline with a reason) and requests for a different named coordinator (done, or
+decline with a reason). Anyone who can see the plan reads the list; planners who work with the
+person answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from ourplan.accounts.models import User
+from ourplan.core.errors import NotFound
+from ourplan.core.views_helpers import form_page
+from ourplan.people.models import Person
+from ourplan.plans.models import Plan
+from ourplan.plans.selectors import person_and_plan
+from ourplan.portal import services
+from ourplan.portal.forms import AnswerForm
+from ourplan.portal.models import ChangeProposal, CoordinatorChangeRequest
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _person_and_plan(request: HttpRequest, person_id: Any, purpose: str) -> tuple[Person, Plan]:
+    if getattr(request.user, "is_portal_user", False):
+        raise Http404
+    try:
+        return person_and_plan(user=_user(request), person_id=person_id, purpose=purpose)
+    except NotFound as error:
+        raise Http404 from error
+
+
+def _list_url(person: Person) -> str:
+    return reverse("portal_requests:list", kwargs={"person_id": person.pk})
+
+
+def _can_answer(request: HttpRequest, person: Person) -> dict[str, bool]:
+    return {"proposals": request.user.has_perm("plans.change_plan", person),
+            "coordinator": request.user.has_perm("people.change_care_team", person)}
+
+
+@login_required
+@require_http_methods(["GET"])
+def request_list(request: HttpRequest, person_id: Any) -> HttpResponse:
+    person, plan = _person_and_plan(request, person_id, purpose="plan_requests")
+    proposals = list(ChangeProposal.objects.visible_to(_user(request)).filter(plan=plan)
+                     .select_related("proposed_by", "decided_by"))
+    requests = list(CoordinatorChangeRequest.objects.visible_to(_user(request))
+                    .filter(person=person).select_related("requested_by", "decided_by"))
+    return render(request, "portal/requests.jinja", {
+        "person": person, "plan": plan, "can_answer": _can_answer(request, person),
+        "open_proposals": [p for p in proposals if p.is_open],
+        "past_proposals": [p for p in proposals if not p.is_open],
+        "open_requests": [r for r in requests if r.is_open],
+        "past_requests": [r for r in requests if not r.is_open],
+    })
+
+
+def _proposal(request: HttpRequest, plan: Plan, proposal_id: Any) -> ChangeProposal:
+    proposal = (ChangeProposal.objects.visible_to(_user(request))
+                .filter(plan=plan, pk=proposal_id).first())
+    if proposal is None:
+        raise Http404
+    return proposal
+
+
+def _coordinator_request(request: HttpRequest, person: Person,
+                         request_id: Any) -> CoordinatorChangeRequest:
+    found = (CoordinatorChangeRequest.objects.visible_to(_user(request))
+             .filter(person=person, pk=request_id).first())
+    if found is None:
+        raise Http404
+    return found
+
+
+def _answer_page(request: HttpRequest, *, person: Person, record: Any, what: str,
+                 decline: bool, service: Any, reason_arg: str, success: str) -> HttpResponse:
+    form = AnswerForm(request.POST or None, reason_required=decline,
+                      initial={"version": record.version})
+    return form_page(
+        request, form, template="portal/answer.jinja",
+        context={"person": person, "record": record, "what": what, "decline": decline},
+        save=lambda: service(actor=_user(request), version=form.cleaned_data["version"],
+                             **{reason_arg: form.cleaned_data["reason"]}, **{what: record}),
+        success=lambda _: success,
+        done=_list_url(person),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_accept(request: HttpRequest, person_id: Any, proposal_id: Any) -> HttpResponse:
+    person, plan = _person_and_plan(request, person_id, purpose="plan_requests")
+    if not request.user.has_perm("plans.change_plan", person):
+        raise PermissionDenied
+    return _answer_page(request, person=person, record=_proposal(request, plan, proposal_id),
+                        what="proposal", decline=False, service=services.proposal_accept,
+                        reason_arg="reason",
+                        success="Proposal accepted. Make the change in the plan")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_decline(request: HttpRequest, person_id: Any, proposal_id: Any) -> HttpResponse:
+    person, plan = _person_and_plan(request, person_id, purpose="plan_requests")
+    if not request.user.has_perm("plans.change_plan", person):
+        raise PermissionDenied
+    return _answer_page(request, person=person, record=_proposal(request, plan, proposal_id),
+                        what="proposal", decline=True, service=services.proposal_decline,
+                        reason_arg="reason", success="Proposal declined. The person can "
+                                                     "read your reason")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def coordinator_done(request: HttpRequest, person_id: Any, request_id: Any) -> HttpResponse:
+    person, _ = _person_and_plan(request, person_id, purpose="plan_requests")
+    if not request.user.has_perm("people.change_care_team", person):
+        raise PermissionDenied
+    return _answer_page(request, person=person,
+                        record=_coordinator_request(request, person, request_id),
+                        what="request", decline=False, service=services.coordinator_change_done,
+                        reason_arg="response", success="Request marked as done")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def coordinator_decline(request: HttpRequest, person_id: Any, request_id: Any) -> HttpResponse:
+    person, _ = _person_and_plan(request, person_id, purpose="plan_requests")
+    if not request.user.has_perm("people.change_care_team", person):
+        raise PermissionDenied
+    return _answer_page(request, person=person,
+                        record=_coordinator_request(request, person, request_id),
+                        what="request", decline=True,
+                        service=services.coordinator_change_decline, reason_arg="response",
+                        success="Request declined. The person can read your reason")
