@@ -46,12 +46,14 @@ def test_given_the_person_when_they_share_with_a_member_of_staff_then_that_perso
                                    purpose="  To help at my   appointments ")
 
     assert grant.purpose == "To help at my appointments"
-    assert grant.start_date == today() and grant.granted_by == me
+    assert grant.start_date == today()
+    assert grant.granted_by == me
     assert list(Person.objects.visible_to(nurse)) == [person]
     assert Plan.objects.visible_to(nurse).count() == 1
     assert not nurse.has_perm("plans.change_plan", person)
     event = AuditEvent.objects.get(action="consent.granted")
-    assert event.person == person and event.actor == me
+    assert event.person == person
+    assert event.actor == me
     assert event.changes["grantee_name"] == str(nurse)
     assert "recorded" not in event.changes
 
@@ -66,7 +68,8 @@ def test_when_withdrawn_then_the_grantee_reads_nothing_at_once_and_it_is_audited
 
     done = services.consent_withdraw(actor=me, grant=grant)
 
-    assert done.withdrawn_at is not None and done.withdrawn_by == me
+    assert done.withdrawn_at is not None
+    assert done.withdrawn_by == me
     assert not Plan.objects.visible_to(daughter).exists()
     assert not daughter.has_perm("portal.view_plan", person)
     assert AuditEvent.objects.filter(action="consent.withdrawn", person=person).count() == 1

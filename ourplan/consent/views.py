@@ -1,0 +1,160 @@
+"""The person's own sharing pages, under /my/<person_id>/: who can see the plan now, sharing it
+with someone new, stopping, and who has looked at the plan. For the person and for a
+representative (`consent.view`); only those who may decide (`consent.manage`) change it.
+Staff record consent on the person's behalf from their own pages (views_staff)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from ourplan.accounts.models import User
+from ourplan.consent import selectors, services, trail
+from ourplan.consent.forms import ConfirmForm, GrantForm
+from ourplan.consent.models import ConsentGrant
+from ourplan.core.errors import NotFound
+from ourplan.core.presenters import format_date
+from ourplan.core.views_helpers import call_service, form_page
+from ourplan.people.models import Person
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _person(request: HttpRequest, person_id: Any, perm: str, purpose: str) -> Person:
+    try:
+        return selectors.portal_person_get(user=_user(request), person_id=person_id, perm=perm,
+                                           purpose=purpose)
+    except NotFound as error:
+        raise Http404 from error
+
+
+def _grant(request: HttpRequest, person: Person, grant_id: Any) -> ConsentGrant:
+    try:
+        return selectors.grant_get(user=_user(request), person=person, grant_id=grant_id)
+    except NotFound as error:
+        raise Http404 from error
+
+
+def invite_url(person: Person, grant: ConsentGrant) -> str | None:
+    """Where to invite someone the plan is shared with, once that page exists."""
+    try:
+        return reverse("portal_accounts:invite_circle",
+                       kwargs={"person_id": person.pk, "contact_id": grant.contact_id})
+    except NoReverseMatch:
+        return None
+
+
+def list_context(user: User, person: Person, *, invites: bool) -> dict[str, Any]:
+    """What the sharing lists show, for the person's pages and the staff pages alike."""
+    grants = selectors.person_grants(user=user, person=person)
+    today = timezone.localdate()
+    live = [g for g in grants if selectors.is_live(g, today)]
+    to_invite = selectors.needs_invitation(person=person, grants=live) if invites else set()
+    links = {g.pk: url for g in live if g.pk in to_invite
+             if (url := invite_url(person, g)) is not None}
+    return {
+        "person": person, "live": live,
+        "past": [g for g in grants if not selectors.is_live(g, today)],
+        "invite_links": links, "today": today, "format_date": format_date,
+        "can_manage": user.has_perm("consent.manage", person),
+    }
+
+
+@login_required
+@require_http_methods(["GET"])
+def sharing_list(request: HttpRequest, person_id: Any) -> HttpResponse:
+    person = _person(request, person_id, "consent.view", purpose="sharing")
+    return render(request, "consent/list.jinja", {
+        **list_context(_user(request), person, invites=True),
+        "new_url": reverse("consent:new", kwargs={"person_id": person.pk}),
+        "withdraw_name": "consent:withdraw", "staff": False,
+    })
+
+
+def grant_page(request: HttpRequest, person: Person, form: GrantForm, *, template_context:
+               dict[str, Any], done: str) -> HttpResponse:
+    """The new-grant form, shared with the staff page: one service call on a valid POST."""
+    return form_page(
+        request, form, template="consent/new.jinja",
+        context={"person": person, **template_context},
+        save=lambda: services.consent_grant(actor=_user(request), person=person,
+                                            **form.service_data()),
+        success=lambda g: f"{g.grantee_name} can see the plan from "
+                          f"{format_date(g.start_date)}"
+                          + (f" until {format_date(g.end_date)}" if g.end_date else ""),
+        done=done,
+    )
+
+
+def choices_for(request: HttpRequest, person: Person) -> Any:
+    source = request.POST if request.method == "POST" else request.GET
+    return selectors.sharing_choices(
+        user=_user(request), person=person,
+        organisation_query=str(source.get("org_q", "")),
+        also_organisation=source.get("organisation") if request.method == "POST" else None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sharing_new(request: HttpRequest, person_id: Any) -> HttpResponse:
+    person = _person(request, person_id, "consent.view", purpose="sharing_new")
+    if not request.user.has_perm("consent.manage", person):
+        raise PermissionDenied
+    choices = choices_for(request, person)
+    form = GrantForm(request.POST if request.method == "POST" else None, choices=choices,
+                     initial={"start_date": timezone.localdate(),
+                              "org_q": request.GET.get("org_q", "")})
+    return grant_page(request, person, form, template_context={
+        "staff": False, "org_q": request.GET.get("org_q", ""),
+        "back_url": reverse("consent:list", kwargs={"person_id": person.pk}),
+    }, done=reverse("consent:list", kwargs={"person_id": person.pk}))
+
+
+def withdraw_page(request: HttpRequest, person: Person, grant: ConsentGrant, *,
+                  back_url: str, staff: bool) -> HttpResponse:
+    """Confirm, then stop sharing at once; shared with the staff page."""
+    if not request.user.has_perm("consent.manage", person):
+        raise PermissionDenied
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = call_service(form, services.consent_withdraw, actor=_user(request),
+                                grant=grant)
+        except services.SharingAlreadyStopped as error:
+            messages.error(request, error.message)
+            return redirect(back_url)
+        if done is not None:
+            messages.success(request, f"{done.grantee_name} can no longer see the plan")
+            return redirect(back_url)
+    return render(request, "consent/withdraw.jinja", {
+        "person": person, "grant": grant, "form": form, "back_url": back_url, "staff": staff,
+        "format_date": format_date,
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sharing_withdraw(request: HttpRequest, person_id: Any, grant_id: Any) -> HttpResponse:
+    person = _person(request, person_id, "consent.view", purpose="sharing_withdraw")
+    grant = _grant(request, person, grant_id)
+    return withdraw_page(request, person, grant, staff=False,
+                         back_url=reverse("consent:list", kwargs={"person_id": person.pk}))
+
+
+@login_required
+@require_http_methods(["GET"])
+def who_has_looked(request: HttpRequest, person_id: Any) -> HttpResponse:
+    person = _person(request, person_id, "consent.view_trail", purpose="who_has_looked")
+    found = trail.person_trail(user=_user(request), person=person,
+                               page_number=request.GET.get("page", 1))
+    return render(request, "consent/who_has_looked.jinja", {"person": person, "trail": found})
