@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import login, logout
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -16,13 +17,17 @@ from django.views.decorators.http import require_http_methods
 from ourplan.accounts.forms import SignInForm
 from ourplan.accounts.models import User
 from ourplan.accounts.services import user_logged_in, user_logged_out
+from ourplan.portal import nhs_login, second_factor
 
 
-def _next_url(request: HttpRequest) -> str:
+def _next_url(request: HttpRequest, user: Any = None) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()},
                                        require_https=request.is_secure()):
         return candidate
+    # Someone using the portal starts on their own pages; staff pages would be "not found".
+    if getattr(user or request.user, "is_portal_user", False):
+        return reverse("portal:home")
     return str(settings.LOGIN_REDIRECT_URL)
 
 
@@ -35,11 +40,16 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.get_user()
+        if second_factor.has_second_factor(user):
+            # Not signed in yet: the code step (portal_accounts:sign_in_code) finishes it.
+            second_factor.pending_start(request, user=user, next_url=_next_url(request, user))
+            return redirect("portal_accounts:sign_in_code")
         login(request, user)
         user_logged_in(user=user, method="password")
-        return redirect(_next_url(request))
+        return redirect(_next_url(request, user))
     return render(request, "accounts/sign_in.jinja",
-                  {"form": form, "next": _next_url(request)}, status=200)
+                  {"form": form, "next": _next_url(request),
+                   "nhs_login": nhs_login.is_enabled()}, status=200)
 
 
 @require_http_methods(["GET", "POST"])

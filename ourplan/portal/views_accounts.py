@@ -1,0 +1,293 @@
+"""Portal account pages: accepting an invitation, the person inviting someone they share with,
+the optional one-time-code second factor (setting it up, and the code step of signing in), and
+signing in with NHS login. Thin: read, validate a form, call one service."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from authlib.common.errors import AuthlibBaseError
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, user_login_failed
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from requests import RequestException
+
+from ourplan.accounts.models import User
+from ourplan.accounts.services import user_logged_in
+from ourplan.accounts.views import locked_out
+from ourplan.core.audit import audit_record
+from ourplan.core.errors import NotFound
+from ourplan.core.views_helpers import call_service, form_page
+from ourplan.people import selectors as people
+from ourplan.portal import nhs_login, second_factor
+from ourplan.portal.forms_accounts import AcceptForm, CircleInviteForm, CodeForm
+from ourplan.portal.invitations import (
+    WHAT_IT_LETS_THEM_DO,
+    InvitationUnusable,
+    NewAccount,
+    invitation_accept,
+    invitation_accept_by_identity,
+    invitation_for_link,
+    invitation_send,
+)
+from ourplan.portal.models import Capacity, Invitation
+
+log = logging.getLogger(__name__)
+
+PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"
+INVITATION_SESSION_KEY = "portal_invitation_token"
+# Expired, used and withdrawn links are gone for good; an unknown one is a bad request.
+UNUSABLE_STATUS = {"expired": 410, "used": 410, "withdrawn": 410, "unknown": 400, "staff": 400}
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _unusable(request: HttpRequest, refused: InvitationUnusable) -> HttpResponse:
+    return render(request, "portal/accounts/invitation_unusable.jinja", {
+        "reason": refused.reason, "message": refused.message, "invitation": refused.invitation,
+    }, status=UNUSABLE_STATUS.get(refused.reason, 400))
+
+
+def _signed_in(request: HttpRequest, user: User, *, method: str) -> HttpResponse:
+    login(request, user, backend=PASSWORD_BACKEND)
+    user_logged_in(user=user, method=method)
+    return redirect("portal:home")
+
+
+def _what(invitation: Invitation) -> str:
+    return WHAT_IT_LETS_THEM_DO[Capacity(invitation.capacity)].format(
+        name=invitation.person.full_name)
+
+
+@sensitive_post_parameters("password", "password_confirm")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The page an invitation's link opens: who invited them and to whose plan, and a form to
+    make an account (or, already signed in to a portal account, to add this plan to it)."""
+    try:
+        invitation = invitation_for_link(token)
+    except InvitationUnusable as refused:
+        return _unusable(request, refused)
+    user = _user(request)
+    signed_in = user.is_authenticated
+    if signed_in and not user.is_portal_user:
+        return _unusable(request, InvitationUnusable("staff", invitation))
+    form = AcceptForm(request.POST if request.method == "POST" and not signed_in else None,
+                      initial={"email": invitation.email})
+    if request.method == "POST":
+        try:
+            if signed_in:
+                invitation_accept(raw_token=token, user=user)
+                messages.success(request, f"You can now see {invitation.person.full_name}'s "
+                                          "plan")
+                return redirect("portal:home")
+            if form.is_valid():
+                data = form.cleaned_data
+                access = call_service(
+                    form, invitation_accept, raw_token=token,
+                    account=NewAccount(given_name=data["given_name"],
+                                       family_name=data["family_name"], email=data["email"],
+                                       password=data["password"]))
+                if access is not None:
+                    return _signed_in(request, access.user, method="invitation")
+        except InvitationUnusable as refused:
+            return _unusable(request, refused)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return render(request, "portal/accounts/accept.jinja", {
+        "invitation": invitation, "form": form, "token": token, "signed_in": signed_in,
+        "what": _what(invitation),
+        "nhs_login": nhs_login.is_enabled() and invitation.capacity == Capacity.SELF,
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite_circle(request: HttpRequest, person_id: Any, contact_id: Any) -> HttpResponse:
+    """The person (or whoever may share for them) invites someone they share their plan with."""
+    user = _user(request)
+    try:
+        person = people.person_get(user=user, person_id=person_id, purpose="invite_circle")
+        if not user.has_perm("portal.share", person):
+            raise NotFound()
+        contact = people.personal_contact_get(user=user, person=person, contact_id=contact_id)
+    except NotFound as error:
+        raise Http404 from error
+    form = CircleInviteForm(request.POST if request.method == "POST" else None,
+                            initial={"email": contact.email})
+    return form_page(
+        request, form, template="portal/accounts/invite_circle.jinja",
+        context={"person": person, "contact": contact,
+                 "days": settings.PORTAL_INVITATION_DAYS},
+        save=lambda: invitation_send(actor=user, person=person, capacity=Capacity.CIRCLE,
+                                     contact=contact, email=form.cleaned_data["email"]),
+        success=lambda sent: f"Invitation sent to {sent[0].email}. The link works for "
+                             f"{_days_left(sent[0])} days",
+        done=reverse("portal:home"),
+    )
+
+
+def _days_left(invitation: Invitation) -> int:
+    return max(1, round((invitation.expires_at - timezone.now()).total_seconds() / 86400))
+
+
+# The second factor.
+
+@login_required
+@sensitive_post_parameters("code")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def security(request: HttpRequest) -> HttpResponse:
+    """Turn the one-time-code second factor on (secret, QR code, confirm with a code) or off
+    (with a code)."""
+    user = _user(request)
+    device = second_factor.confirmed_device(user)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    form = CodeForm(request.POST if action in {"confirm", "remove"} else None)
+    pending: TOTPDevice | None = None
+    if action == "start" and device is None:
+        pending = second_factor.totp_setup_start(user=user)
+    elif action == "confirm" and device is None:
+        pending = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+        if pending is None:
+            return redirect("portal_accounts:security")
+        if form.is_valid() and call_service(
+            form, second_factor.totp_setup_confirm, user=user, device=pending,
+            code=form.cleaned_data["code"],
+        ) is not None:
+            otp_login(request, pending)
+            messages.success(request, "Second factor turned on. From now on, you will enter a "
+                                      "code from your authenticator app when you sign in")
+            return redirect("portal_accounts:security")
+    elif action == "remove" and device is not None and form.is_valid():
+        removed = call_service(form, second_factor.totp_remove, user=user,
+                               code=form.cleaned_data["code"])
+        if removed is not None:
+            messages.success(request, "Second factor turned off. You will sign in with your "
+                                      "password only")
+            return redirect("portal_accounts:security")
+    context: dict[str, Any] = {"device": device, "pending": pending, "form": form,
+                               "action": action}
+    if pending is not None:
+        context.update(secret=second_factor.secret_in_groups(pending),
+                       otpauth=pending.config_url, qr=second_factor.qr_svg(pending))
+    return render(request, "portal/accounts/security.jinja", context,
+                  status=400 if form.errors else 200)
+
+
+@sensitive_post_parameters("code")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_in_code(request: HttpRequest) -> HttpResponse:
+    """The second step of signing in, for an account with a second factor: the password was
+    right; they are signed in only once the code is too."""
+    pending = second_factor.pending_user(request)
+    if pending is None:
+        messages.info(request, "Sign in again: the time to enter your code ran out")
+        return redirect("accounts:login")
+    user, backend, next_url = pending
+    credentials = {"username": user.username}
+    if not AxesProxyHandler.is_allowed(request, credentials):
+        second_factor.pending_clear(request)
+        return locked_out(request, credentials)
+    form = CodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        device = call_service(form, second_factor.code_check, user=user,
+                              code=form.cleaned_data["code"])
+        if device is not None:
+            second_factor.pending_clear(request)
+            login(request, user, backend=backend or PASSWORD_BACKEND)
+            otp_login(request, device)
+            user_logged_in(user=user, method="password_and_code")
+            return redirect(next_url or ("portal:home" if user.is_portal_user
+                                         else "people:caseload"))
+        # A wrong code counts towards the lock-out like a wrong password.
+        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            second_factor.pending_clear(request)
+            return locked_out(request, credentials)
+    return render(request, "portal/accounts/sign_in_code.jinja", {"form": form},
+                  status=400 if form.errors else 200)
+
+
+# NHS login.
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def nhs_login_start(request: HttpRequest) -> HttpResponse:
+    """Off to NHS login. From the accept page (a POST with the invitation's link) the
+    invitation waits in the session for the callback."""
+    if not nhs_login.is_enabled():
+        raise Http404
+    if request.method == "POST":
+        token = request.POST.get("invitation", "")
+        try:
+            invitation_for_link(token)
+        except InvitationUnusable as refused:
+            return _unusable(request, refused)
+        request.session[INVITATION_SESSION_KEY] = token
+    else:
+        request.session.pop(INVITATION_SESSION_KEY, None)
+    redirect_uri = request.build_absolute_uri(reverse("portal_accounts:nhs_login_callback"))
+    try:
+        return nhs_login.authorize_redirect(request, redirect_uri)
+    except (AuthlibBaseError, RequestException, ValueError, KeyError):
+        log.warning("NHS login could not be reached", exc_info=True)
+        return _nhs_login_failed(request, "unreachable")
+
+
+def _nhs_login_failed(request: HttpRequest, why: str) -> HttpResponse:
+    audit_record(actor=None, action="user.nhs_login_failed", object_type="nhs_login",
+                 changes={"why": why[:200]})
+    return render(request, "portal/accounts/nhs_login_failed.jinja", {"why": why}, status=400)
+
+
+@never_cache
+@require_GET
+def nhs_login_callback(request: HttpRequest) -> HttpResponse:
+    """Back from NHS login: sign in the linked account, or accept the waiting invitation when
+    NHS login's NHS number is the invited person's, or say we could not find their plan."""
+    if not nhs_login.is_enabled():
+        raise Http404
+    try:
+        claims = nhs_login.claims_from_callback(request)
+    except (AuthlibBaseError, RequestException, ValueError, KeyError) as error:
+        return _nhs_login_failed(request, type(error).__name__)
+    user = nhs_login.user_for(claims)
+    token = request.session.pop(INVITATION_SESSION_KEY, None)
+    if user is not None:
+        return _signed_in(request, user, method="nhs_login")
+    if token:
+        try:
+            access = invitation_accept_by_identity(
+                raw_token=token, issuer=claims.issuer, subject=claims.subject,
+                nhs_number=claims.nhs_number, given_name=claims.given_name,
+                family_name=claims.family_name, email=claims.email)
+        except InvitationUnusable as refused:
+            return _unusable(request, refused)
+        except ValidationError as error:
+            audit_record(actor=None, action="user.nhs_login_refused", object_type="nhs_login",
+                         changes={"why": error.messages})
+            return render(request, "portal/accounts/nhs_login_refused.jinja",
+                          {"messages_list": error.messages}, status=400)
+        return _signed_in(request, access.user, method="nhs_login")
+    audit_record(actor=None, action="user.nhs_login_unknown", object_type="nhs_login",
+                 changes={"issuer": claims.issuer})
+    return render(request, "portal/accounts/nhs_login_unknown.jinja", status=404)
+
