@@ -55,7 +55,8 @@ def test_given_two_people_when_the_user_opens_my_plan_then_both_are_listed_with_
 
     body = response.content.decode()
     assert response.status_code == 200
-    assert person.full_name in body and other.full_name in body
+    assert person.full_name in body
+    assert other.full_name in body
     assert "You are: representative" in body
     assert "nominee (manages the direct payment)" in body
 
@@ -91,7 +92,8 @@ def test_given_the_person_when_they_open_their_page_then_they_see_their_whole_pl
     assert "Practise with the OT" in body                  # its action
     assert "I walk to the shop alone" in body              # a risk
     assert "My carer is ill" in body                       # contingency
-    assert "Sam Green" in body and "01234 567890" in body  # named coordinator
+    assert "Sam Green" in body
+    assert "01234 567890" in body  # named coordinator
     assert "The next review is due by" in body
     assert plan.review_schedule.reason in body
     for name in ("about_me", "working", "propose", "review_ask", "coordinator_change", "budget"):
@@ -145,7 +147,8 @@ def test_given_a_refused_plan_when_the_person_looks_then_they_see_why_and_how_to
 
     assert "The plan does not say who helps at night" in body
     assert "A night sitter" in body
-    assert "How to appeal" in body and "1 March 2027" in body
+    assert "How to appeal" in body
+    assert "1 March 2027" in body
     assert "NHS complaints procedure" in body
     assert "Dear Cecilia, we cannot sign it off yet." in body
 
@@ -198,7 +201,8 @@ def test_given_a_nominee_then_they_see_the_budget_they_manage_and_nothing_else(
     assert page.url == reverse("portal:budget", kwargs={"person_id": person.pk})
     body = budget.content.decode()
     assert budget.status_code == 200
-    assert "Support worker" in body and "£5,200.00" in body
+    assert "Support worker" in body
+    assert "£5,200.00" in body
     assert "Change the budget details" not in body
     assert "My family and my garden" not in body
     assert about.status_code == 404
