@@ -16,8 +16,8 @@ STANDARD, LARGE_PRINT, EASY_READ = "standard", "large_print", "easy_read"
 VARIANT_LABELS = {STANDARD: "Standard PDF", LARGE_PRINT: "Large print PDF",
                   EASY_READ: "Easy read PDF"}
 VARIANT_HINTS = {
-    STANDARD: "The plan as it is written, in normal-sized text.",
-    LARGE_PRINT: "Bigger text, on more pages.",
+    STANDARD: "As it is written, in normal-sized text.",
+    LARGE_PRINT: "Bigger text, so it is easier to read.",
     EASY_READ: "Short sentences and plain words, with big headings.",
 }
 # How a recorded preference is named on the page (none recorded: no sentence about it).

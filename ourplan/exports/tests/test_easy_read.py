@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 
 import pypdf
 import pytest
+from django.core.management import call_command
 
 from ourplan.accounts.models import User
 from ourplan.core.models import AuditEvent
@@ -246,3 +247,16 @@ def test_staff_download_easy_read_from_the_plan_page_and_it_is_audited(client, c
     formats = [e.changes["format"] for e in
                AuditEvent.objects.filter(action="plan.exported", actor=sam)]
     assert sorted(formats) == ["easy-read", "one-page-easy-read"]
+
+
+@pytest.mark.parametrize("fmt", ["easy-read", "one-page-easy-read"])
+def test_the_command_writes_easy_read(cecilia, tmp_path, fmt):
+    out = tmp_path / "plan.pdf"
+
+    call_command("export_plan", "999 000 0018", "--format", fmt, "--out", str(out))
+
+    reader = _read(out.read_bytes())
+    assert "easy read" in reader.metadata.title
+    assert "Cecilia Adeyemi" in _text(reader)
+    assert AuditEvent.objects.filter(action="plan.exported", person=cecilia,
+                                     channel="command").get().changes == {"format": fmt}

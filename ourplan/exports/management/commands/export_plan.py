@@ -1,4 +1,5 @@
-"""`python manage.py export_plan NHS_NUMBER --format pdf|large-print|one-page|json --out FILE`"""
+"""`python manage.py export_plan NHS_NUMBER --format pdf|large-print|one-page|json|easy-read|…
+--out FILE`"""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from ourplan.exports.plans import export, plan_pdf
 from ourplan.people.models import Person
 from ourplan.plans.selectors import plan_for_export
 
-COMMAND_FORMATS = ("pdf", "large-print", "one-page", "json", "html")
+COMMAND_FORMATS = ("pdf", "large-print", "one-page", "json", "html", "easy-read",
+                   "one-page-large-print", "one-page-easy-read")
 
 
 class Command(BaseCommand):
-    help = "Write a person's plan to a file as a PDF, large-print PDF, one-page summary or JSON."
+    help = ("Write a person's plan to a file as a PDF, large-print PDF, easy-read PDF, one-page "
+            "summary or JSON.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("nhs_number")
