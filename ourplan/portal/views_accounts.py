@@ -23,6 +23,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from joserfc.errors import JoseError
 from requests import RequestException
 
 from ourplan.accounts.models import User
@@ -228,6 +229,10 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
 
 # NHS login.
 
+# What a failed sign-in with NHS login raises: the provider's answer (authlib), a token that does
+# not verify (joserfc: signature, nonce, issuer, audience, expiry) or the provider unreachable.
+NHS_LOGIN_ERRORS = (AuthlibBaseError, JoseError, RequestException, ValueError, KeyError)
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def nhs_login_start(request: HttpRequest) -> HttpResponse:
@@ -247,7 +252,7 @@ def nhs_login_start(request: HttpRequest) -> HttpResponse:
     redirect_uri = request.build_absolute_uri(reverse("portal_accounts:nhs_login_callback"))
     try:
         return nhs_login.authorize_redirect(request, redirect_uri)
-    except (AuthlibBaseError, RequestException, ValueError, KeyError):
+    except NHS_LOGIN_ERRORS:
         log.warning("NHS login could not be reached", exc_info=True)
         return _nhs_login_failed(request, "unreachable")
 
@@ -267,7 +272,7 @@ def nhs_login_callback(request: HttpRequest) -> HttpResponse:
         raise Http404
     try:
         claims = nhs_login.claims_from_callback(request)
-    except (AuthlibBaseError, RequestException, ValueError, KeyError) as error:
+    except NHS_LOGIN_ERRORS as error:
         return _nhs_login_failed(request, type(error).__name__)
     user = nhs_login.user_for(claims)
     token = request.session.pop(INVITATION_SESSION_KEY, None)

@@ -1,0 +1,167 @@
+"""A small OpenID Connect provider for tests: a real HTTP server in a thread, standing in for
+NHS login. It serves discovery, its signing keys (JWKS), /authorize (answering at once with a
+code, as if the person had signed in), /token (an RS256 id_token signed with a key made here)
+and /userinfo. Tests choose the claims of the next sign-in, and can make it misbehave (a wrong
+nonce, a key nobody published)."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlparse
+
+from joserfc import jwt
+from joserfc.jwk import RSAKey
+
+CLIENT_ID = "ourplan-test-client"
+CLIENT_SECRET = "test-client-secret"
+
+
+@dataclass
+class Grant:
+    client_id: str
+    redirect_uri: str
+    nonce: str
+    claims: dict[str, Any]
+
+
+@dataclass
+class FakeProvider:
+    key: RSAKey = field(default_factory=lambda: RSAKey.generate_key(
+        2048, parameters={"kid": "fake-signing-key", "use": "sig", "alg": "RS256"}))
+    # Claims of whoever signs in next (sub, nhs_number, names, email).
+    claims: dict[str, Any] = field(default_factory=dict)
+    # Misbehaviour, for tests of what the client must refuse.
+    nonce_override: str | None = None
+    sign_with: RSAKey | None = None
+    grants: dict[str, Grant] = field(default_factory=dict)
+    access_tokens: dict[str, dict[str, Any]] = field(default_factory=dict)
+    token_requests: list[dict[str, str]] = field(default_factory=list)
+    server: ThreadingHTTPServer | None = None
+
+    @property
+    def issuer(self) -> str:
+        assert self.server is not None
+        host, port = self.server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def metadata_url(self) -> str:
+        return f"{self.issuer}/.well-known/openid-configuration"
+
+    def settings(self, **overrides: Any) -> dict[str, Any]:
+        """A value for settings.NHS_LOGIN pointing at this provider."""
+        return {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
+                "server_metadata_url": self.metadata_url,
+                "scope": "openid profile email phone",
+                "token_endpoint_auth_method": "client_secret_post", **overrides}
+
+    def start(self) -> FakeProvider:
+        provider = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                provider._get(self)
+
+            def do_POST(self) -> None:
+                provider._post(self)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+
+    # -- the endpoints
+
+    def _metadata(self) -> dict[str, Any]:
+        return {
+            "issuer": self.issuer,
+            "authorization_endpoint": f"{self.issuer}/authorize",
+            "token_endpoint": f"{self.issuer}/token",
+            "userinfo_endpoint": f"{self.issuer}/userinfo",
+            "jwks_uri": f"{self.issuer}/jwks",
+            "response_types_supported": ["code"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt"],
+            "scopes_supported": ["openid", "profile", "email", "phone"],
+        }
+
+    def _get(self, handler: BaseHTTPRequestHandler) -> None:
+        url = urlparse(handler.path)
+        query = {k: v[0] for k, v in parse_qs(url.query).items()}
+        if url.path == "/.well-known/openid-configuration":
+            _json(handler, 200, self._metadata())
+        elif url.path == "/jwks":
+            _json(handler, 200, {"keys": [self.key.as_dict(private=False)]})
+        elif url.path == "/authorize":
+            self._authorize(handler, query)
+        elif url.path == "/userinfo":
+            token = handler.headers.get("Authorization", "").removeprefix("Bearer ")
+            claims = self.access_tokens.get(token)
+            if claims is None:
+                _json(handler, 401, {"error": "invalid_token"})
+            else:
+                _json(handler, 200, claims)
+        else:
+            _json(handler, 404, {"error": "not_found"})
+
+    def _authorize(self, handler: BaseHTTPRequestHandler, query: dict[str, str]) -> None:
+        if query.get("response_type") != "code" or query.get("client_id") != CLIENT_ID:
+            _json(handler, 400, {"error": "invalid_request"})
+            return
+        code = secrets.token_urlsafe(16)
+        self.grants[code] = Grant(client_id=query["client_id"],
+                                  redirect_uri=query.get("redirect_uri", ""),
+                                  nonce=query.get("nonce", ""), claims=dict(self.claims))
+        back = {"code": code, "state": query.get("state", "")}
+        handler.send_response(302)
+        handler.send_header("Location", f"{query.get('redirect_uri', '')}?{urlencode(back)}")
+        handler.end_headers()
+
+    def _post(self, handler: BaseHTTPRequestHandler) -> None:
+        if urlparse(handler.path).path != "/token":
+            _json(handler, 404, {"error": "not_found"})
+            return
+        length = int(handler.headers.get("Content-Length", "0"))
+        form = {k: v[0] for k, v in parse_qs(handler.rfile.read(length).decode()).items()}
+        self.token_requests.append(form)
+        grant = self.grants.pop(form.get("code", ""), None)
+        if (grant is None or form.get("client_id") != CLIENT_ID
+                or form.get("client_secret") != CLIENT_SECRET
+                or form.get("redirect_uri") != grant.redirect_uri
+                or form.get("grant_type") != "authorization_code"):
+            _json(handler, 400, {"error": "invalid_grant"})
+            return
+        now = int(time.time())
+        claims = {"iss": self.issuer, "aud": grant.client_id, "iat": now, "exp": now + 300,
+                  "auth_time": now,
+                  "nonce": self.nonce_override if self.nonce_override is not None
+                  else grant.nonce, **grant.claims}
+        key = self.sign_with or self.key
+        id_token = jwt.encode({"alg": "RS256", "kid": key.kid}, claims, key)
+        access_token = secrets.token_urlsafe(16)
+        self.access_tokens[access_token] = dict(grant.claims)
+        _json(handler, 200, {"access_token": access_token, "token_type": "Bearer",
+                             "expires_in": 300, "id_token": id_token, "scope": "openid"})
+
+
+def _json(handler: BaseHTTPRequestHandler, status: int, body: dict[str, Any]) -> None:
+    data = json.dumps(body).encode()
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
