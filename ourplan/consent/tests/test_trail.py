@@ -16,7 +16,7 @@ from ourplan.consent.models import Grantee
 from ourplan.core.models import AuditEvent
 from ourplan.plans import services as plan_services
 from ourplan.testing.factories import OrganisationFactory, PersonalContactFactory, UserFactory
-from ourplan.testing.portal import representative_of, the_person
+from ourplan.testing.portal import circle_member_of, nominee_of, representative_of, the_person
 
 pytestmark = pytest.mark.django_db
 SAM = "Sam Okafor, named coordinator at Riverside NHS Trust"
@@ -151,8 +151,6 @@ def test_grouped_by_day_newest_first_and_a_page_at_a_time(client, person, sam):
 
 
 def test_only_the_person_and_their_representative_read_it(client, person, planner, sam):
-    from ourplan.testing.portal import circle_member_of, nominee_of
-
     daughter, _ = circle_member_of(person)
     for user in (daughter, nominee_of(person), planner, sam):
         client.force_login(user)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -303,3 +305,24 @@ def test_the_new_page_offers_only_those_involved_in_the_persons_care(client, per
     assert str(outsider) not in page
     assert elsewhere.name not in page
     assert "Unrelated organisation" not in page
+
+
+def test_the_sharing_lists_take_the_same_queries_for_one_grant_or_six(client, planner, person):
+    me = the_person(person)
+
+    def queries(user, url):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    grant(person, contact=PersonalContactFactory(person=person, email="a@example.com"))
+    one = (queries(me, _mine("list", person)), queries(planner, _staff("list", person)))
+    for _ in range(5):
+        grant(person, contact=PersonalContactFactory(person=person, email="b@example.com"))
+    grant(person, team=TeamFactory(), end=None)
+    grant(person, staff=UserFactory(), start=today() - dt.timedelta(days=3),
+          end=today() - dt.timedelta(days=1))
+    many = (queries(me, _mine("list", person)), queries(planner, _staff("list", person)))
+
+    assert many == one
