@@ -230,3 +230,16 @@ def test_family_the_plan_is_shared_with_get_the_plan_without_the_persons_contact
 
     contact.consent_grants.update(withdrawn_at=timezone.now())
     assert _file(client, person, "pdf").status_code == 404
+
+
+def test_the_page_is_audited_as_a_read_and_its_headings_are_in_order(client, person, plan):
+    user = the_person(person)
+    client.force_login(user)
+
+    html = _list(client, person).content.decode()
+
+    main = html[html.index("<main"):html.index("</main>")]
+    assert re.findall(r"<h(\d)", main) == ["1", "2", "2", "2"]
+    viewed = AuditEvent.objects.filter(actor=user, person=person, action=Action.PERSON_VIEWED)
+    assert viewed.get().changes == {"purpose": "downloads"}
+    assert AuditEvent.objects.filter(actor=user, action="plan.viewed", person=person).exists()
