@@ -148,6 +148,8 @@ AXES_VERBOSE = False
 # Portal accounts: how long an invitation link works, and the one-time-code second factor
 # (django-otp, TOTP). A signed-in password waits this long for its code before it is forgotten.
 PORTAL_INVITATION_DAYS = int(os.environ.get("PORTAL_INVITATION_DAYS", "7"))
+# Where the service is reached, for links in emails (an invitation's link).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 SECOND_FACTOR_PENDING_SECONDS = 5 * 60
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Ourplan")
 

@@ -151,7 +151,7 @@ def _clean_email(email: str, default: str) -> str:
 
 
 def invitation_link(raw_token: str) -> str:
-    return f"{getattr(settings, 'SITE_URL', '').rstrip('/')}/invitations/{raw_token}/"
+    return f"{settings.SITE_URL.rstrip('/')}/invitations/{raw_token}/"
 
 
 def _email_body(*, invitation: Invitation, raw_token: str, actor: User) -> str:

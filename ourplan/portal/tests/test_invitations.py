@@ -41,7 +41,8 @@ def _account(email="cecilia@example.com", password=PASSWORD):
     return NewAccount(given_name="Cecilia", family_name="Hughes", email=email, password=password)
 
 
-def test_a_planner_invites_the_person_and_only_the_digest_is_kept(planner, person):
+def test_a_planner_invites_the_person_and_only_the_digest_is_kept(planner, person, settings):
+    settings.SITE_URL = "https://ourplan.example.nhs.uk/"
     person.email = "cecilia@example.com"
     person.save()
 
@@ -53,7 +54,7 @@ def test_a_planner_invites_the_person_and_only_the_digest_is_kept(planner, perso
     assert invitation.expires_at - timezone.now() > dt.timedelta(days=6, hours=23)
     message = Message.objects.get(key=f"portal-invitation:{invitation.pk}")
     assert message.recipients == ["cecilia@example.com"]
-    assert f"/invitations/{raw}/" in message.body
+    assert f"https://ourplan.example.nhs.uk/invitations/{raw}/" in message.body
     assert str(planner) in message.body
     assert AuditEvent.objects.filter(action="portal.invitation_sent", person=person).exists()
 
