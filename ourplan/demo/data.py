@@ -22,6 +22,7 @@ from ourplan.accounts.models import (
 )
 from ourplan.demo.budgets import load_demo_budgets
 from ourplan.demo.governance import load_delegated_authority, load_demo_sign_off
+from ourplan.demo.portal import load_demo_portal
 from ourplan.people import services
 from ourplan.people.models import Person
 from ourplan.plans import services as plan_services
@@ -202,7 +203,8 @@ PEOPLE: list[dict[str, Any]] = [
         "circle": [
             {"name": "Linda Ellison", "relationship": "Mum",
              "contact_types": ["carer", "next_of_kin", "representative", "nominee"],
-             "representative_basis": "court_deputy", "phone": "07700 900 456"},
+             "representative_basis": "court_deputy", "phone": "07700 900 456",
+             "email": "linda.ellison@example.com"},
             {"name": "Chris Ellison", "relationship": "Brother",
              "contact_types": ["emergency_contact"]},
         ],
@@ -286,7 +288,7 @@ PEOPLE: list[dict[str, Any]] = [
 def load_demo() -> dict[str, int]:
     """Create whatever of the demo is missing. Returns how many of each were added."""
     added = {"organisations": 0, "teams": 0, "personas": 0, "people": 0, "budgets": 0,
-             "authority levels": 0, "plans waiting for sign-off": 0}
+             "authority levels": 0, "plans waiting for sign-off": 0, "portal accounts": 0}
     orgs: dict[str, Organisation] = {}
     for code, name, org_kind, parent in ORGANISATIONS:
         org, created = Organisation.objects.get_or_create(
@@ -340,6 +342,7 @@ def load_demo() -> dict[str, int]:
         added["people"] += 1
     added["budgets"] = load_demo_budgets(users)
     added["plans waiting for sign-off"] = load_demo_sign_off(users)
+    added["portal accounts"] = load_demo_portal(users, DEMO_PASSWORD)
     # Next review dates, as the nightly refresh would set them.
     for plan in Plan.objects.select_related("person"):
         review_schedule_refresh(plan=plan)

@@ -12,6 +12,7 @@ from ourplan.governance.models import Authority, DecisionKind
 from ourplan.governance.readiness import plan_readiness
 from ourplan.governance.selectors import approvals_waiting
 from ourplan.people.models import Person
+from ourplan.portal.models import PortalAccess
 from ourplan.reviews.models import ReviewSchedule
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +54,11 @@ def test_the_demo_has_what_the_stories_need():
     assert cecilia.plan.outcomes.filter(text__contains="cup of tea").exists()
     assert cecilia.plan.actions.count() == 3
     assert mark.plan.stage == "preparation"
+    # Linda, his deputy and nominee, has her own account for him (the portal persona).
+    linda = User.objects.get(username="linda.ellison@example.com", is_persona=True)
+    assert {a.capacity for a in PortalAccess.objects.of_user(linda)} == {"representative",
+                                                                          "nominee"}
+    assert linda.has_perm("portal.edit_own_words", mark)
 
 
 def test_the_demo_icb_routes_cecilias_plan_to_its_team_manager():
