@@ -225,17 +225,21 @@ def invitation_send(
     return invitation, raw
 
 
-def invitation_for_link(raw_token: str) -> Invitation:
-    """The open invitation a link belongs to, for the accept page. Raises InvitationUnusable."""
+def invitation_for_link(raw_token: str, *, user: Any = None) -> Invitation:
+    """The open invitation a link belongs to, for the accept page. Raises InvitationUnusable
+    (audited) for an unknown, expired, used or withdrawn link."""
     invitation = (
         Invitation.objects.select_related("person", "invited_by", "contact")
         .filter(digest=hash_link_token(raw_token or "")).first()
         if raw_token and len(raw_token) <= 200 else None
     )
-    if invitation is None:
-        raise InvitationUnusable("unknown")
-    if invitation.state != "open":
-        raise InvitationUnusable(invitation.state, invitation)
+    refused = (InvitationUnusable("unknown") if invitation is None
+               else InvitationUnusable(invitation.state, invitation)
+               if invitation.state != "open" else None)
+    if refused is not None:
+        _audit_refusal(refused, user)
+        raise refused
+    assert invitation is not None
     return invitation
 
 

@@ -82,7 +82,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
     """The page an invitation's link opens: who invited them and to whose plan, and a form to
     make an account (or, already signed in to a portal account, to add this plan to it)."""
     try:
-        invitation = invitation_for_link(token)
+        invitation = invitation_for_link(token, user=request.user)
     except InvitationUnusable as refused:
         return _unusable(request, refused)
     user = _user(request)
@@ -243,7 +243,7 @@ def nhs_login_start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         token = request.POST.get("invitation", "")
         try:
-            invitation_for_link(token)
+            invitation_for_link(token, user=request.user)
         except InvitationUnusable as refused:
             return _unusable(request, refused)
         request.session[INVITATION_SESSION_KEY] = token

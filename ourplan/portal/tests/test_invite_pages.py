@@ -195,12 +195,16 @@ def test_an_unusable_link_gets_a_clear_page(client, planner, person, state, stat
     assert str(planner) in page.content.decode()  # who to contact
     assert post.status_code == status
     assert not PortalAccess.objects.exists()
+    assert AuditEvent.objects.filter(action="portal.invitation_refused", person=person,
+                                      changes__reason=state).count() == 2
 
 
 def test_an_unknown_link_gets_a_clear_page(client):
     response = client.get(_accept("no-such-link"))
     assert response.status_code == 400
     assert "This link does not work" in response.content.decode()
+    assert AuditEvent.objects.filter(action="portal.invitation_refused",
+                                      changes__reason="unknown").exists()
 
 
 def test_a_second_use_of_the_link_is_refused(client, planner, person):
