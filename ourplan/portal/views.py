@@ -35,7 +35,7 @@ from ourplan.plans.forms import AboutMeForm, WorkingEntryEditForm, WorkingEntryF
 from ourplan.plans.models import Outcome, Plan, WorkingEntry
 from ourplan.plans.selectors import person_and_plan, plan_for_person
 from ourplan.plans.snapshots import describe_changes, plan_snapshot
-from ourplan.plans.workflow import sections_for
+from ourplan.plans.workflow import Section, SectionStatus, sections_for
 from ourplan.portal import services
 from ourplan.portal.forms import (
     CoordinatorChangeForm,
@@ -114,6 +114,8 @@ def home(request: HttpRequest) -> HttpResponse:
         raise Http404
     people: dict[Any, dict[str, Any]] = {}
     for access in PortalAccess.objects.of_user(request.user):
+        if access.person_id not in people and not abilities_for(request.user, access.person):
+            continue  # family whose sharing has ended or not begun: nothing to show
         row = people.setdefault(access.person_id, {"person": access.person, "capacities": []})
         row["capacities"].append(access.get_capacity_display())
     if len(people) == 1:
@@ -132,15 +134,22 @@ def _appeal_text(submission: Submission) -> str:
 
 def _plan_context(user: User, person: Person, plan: Plan) -> dict[str, Any]:
     """The plan in plain words, what changed since it was agreed, and the next review."""
-    sections = set(sections_for(plan.kind))
+    skipped = {row.section for row in plan.sections.all()
+               if row.status == SectionStatus.NOT_APPLICABLE}
+    groups: dict[str, list[tuple[Any, list[Any]]]] = {}
+    for kind in ENTRY_KINDS:
+        if kind.section in sections_for(plan.kind):
+            entries = list(kind.model._default_manager.filter(plan=plan))
+            if entries or kind.section not in skipped:
+                groups.setdefault(kind.section, []).append((kind, entries))
     latest = plan.versions.order_by("-number").first()
     return {
         "about": plan.about_me,
         "working": list(plan.working_entries.all()),
         "outcomes": [(o, list(o.actions.all()))
                      for o in plan.outcomes.prefetch_related("actions")],
-        "entry_groups": [(k, list(k.model._default_manager.filter(plan=plan)))
-                         for k in ENTRY_KINDS if k.section in sections],
+        # The list sections that apply, each with its kinds of entry (health has four).
+        "entry_sections": [(Section(section), kinds) for section, kinds in groups.items()],
         "latest_version": latest,
         "changes_since_agreed": (describe_changes(latest.snapshot, plan_snapshot(plan))
                                  if latest else []),

@@ -253,3 +253,24 @@ def test_given_a_member_of_staff_then_the_header_shows_the_caseload(client, plan
 
     assert "Caseload" in body
     assert reverse("portal:home") not in body
+
+
+def test_given_family_the_plan_is_no_longer_shared_with_then_my_plan_does_not_list_it(
+        client, person, plan):
+    user, _ = circle_member_of(person, shared=False)
+    client.force_login(user)
+
+    response = client.get(reverse("portal:home"))
+
+    assert response.status_code == 200
+    assert person.full_name not in response.content.decode()
+
+
+def test_given_a_section_that_does_not_apply_then_the_page_leaves_it_out(client, person, plan):
+    client.force_login(the_person(person))
+
+    body = client.get(_page(person)).content.decode()
+
+    assert "<h2 id=\"section-health\">My health</h2>" in body
+    assert "<h3>Conditions</h3>" in body
+    assert "section-personal_assistants" not in body  # marked as not applying, and empty
