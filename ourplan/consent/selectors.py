@@ -83,6 +83,12 @@ def grant_get(*, user: User, person: Person, grant_id: Any) -> ConsentGrant:
     return grant
 
 
+def is_the_person(*, user: User, person: Person) -> bool:
+    """Whether the user is the person themselves (not their representative), for wording."""
+    return PortalAccess.objects.current().filter(user=user, person=person,
+                                                 capacity="self").exists()
+
+
 def is_live(grant: ConsentGrant, today: Any) -> bool:
     """Current or still to start: something the person can stop."""
     return grant.withdrawn_at is None and (grant.end_date is None or grant.end_date >= today)

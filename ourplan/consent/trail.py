@@ -16,6 +16,7 @@ from django.core.paginator import Page, Paginator
 from django.utils import timezone
 
 from ourplan.accounts.models import Role, User
+from ourplan.consent.selectors import is_the_person
 from ourplan.core.audit import audit_record
 from ourplan.core.models import AuditEvent
 from ourplan.core.presenters import format_date
@@ -199,9 +200,7 @@ class Trail:
 
 
 def _words_for(viewer: User, person: Person) -> _Words:
-    is_the_person = PortalAccess.objects.current().filter(
-        user=viewer, person=person, capacity=Capacity.SELF).exists()
-    if is_the_person:
+    if is_the_person(user=viewer, person=person):
         return _Words(their="your", them="you", they="you")
     return _Words(their=f"{person.known_as}'s", them=person.known_as, they=person.known_as)
 

@@ -66,6 +66,7 @@ def list_context(user: User, person: Person, *, invites: bool) -> dict[str, Any]
         "person": person, "live": live,
         "past": [g for g in grants if not selectors.is_live(g, today)],
         "invite_links": links, "today": today, "format_date": format_date,
+        "yours": selectors.is_the_person(user=user, person=person),
         "can_manage": user.has_perm("consent.manage", person),
     }
 
