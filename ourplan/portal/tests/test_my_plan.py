@@ -274,3 +274,29 @@ def test_given_a_section_that_does_not_apply_then_the_page_leaves_it_out(client,
     assert "<h2 id=\"section-health\">My health</h2>" in body
     assert "<h3>Conditions</h3>" in body
     assert "section-personal_assistants" not in body  # marked as not applying, and empty
+
+
+def test_given_more_outcomes_and_entries_then_the_page_takes_no_more_queries(
+        client, person, plan, planner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ourplan.plans import services as plan_services
+
+    client.force_login(the_person(person))
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(_page(person)).status_code == 200
+        return len(queries)
+
+    before = count()
+    for n in range(3):
+        outcome = plan_services.outcome_add(actor=planner, plan=plan,
+                                            data={"text": f"I go swimming {n} times a week"})
+        plan_services.action_add(actor=planner, plan=plan, data={
+            "outcome": outcome, "what": "Book the pool", "owner_kind": "person"})
+        plan_services.working_entry_add(actor=planner, plan=plan,
+                                        data={"kind": "strength", "text": f"Strength {n}"})
+
+    assert count() == before
