@@ -227,7 +227,8 @@ def invitation_send(
 
 def invitation_for_link(raw_token: str, *, user: Any = None) -> Invitation:
     """The open invitation a link belongs to, for the accept page. Raises InvitationUnusable
-    (audited) for an unknown, expired, used or withdrawn link."""
+    (audited) for an unknown, expired, used or withdrawn link, or when `user` is signed in to a
+    staff account."""
     invitation = (
         Invitation.objects.select_related("person", "invited_by", "contact")
         .filter(digest=hash_link_token(raw_token or "")).first()
@@ -236,6 +237,8 @@ def invitation_for_link(raw_token: str, *, user: Any = None) -> Invitation:
     refused = (InvitationUnusable("unknown") if invitation is None
                else InvitationUnusable(invitation.state, invitation)
                if invitation.state != "open" else None)
+    if refused is None and getattr(user, "is_authenticated", False) and not user.is_portal_user:
+        refused = InvitationUnusable("staff", invitation)
     if refused is not None:
         _audit_refusal(refused, user)
         raise refused

@@ -87,8 +87,6 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
         return _unusable(request, refused)
     user = _user(request)
     signed_in = user.is_authenticated
-    if signed_in and not user.is_portal_user:
-        return _unusable(request, InvitationUnusable("staff", invitation))
     form = AcceptForm(request.POST if request.method == "POST" and not signed_in else None,
                       initial={"email": invitation.email})
     if request.method == "POST":

@@ -118,10 +118,9 @@ def test_a_planner_withdraws_an_invitation_and_ends_access(client, planner, pers
     assert access.ended_at is not None
 
 
-def test_an_invitation_of_another_person_is_not_found(client, planner, person, stranger):
+def test_staff_outside_scope_cannot_withdraw_an_invitation(client, planner, person):
     invitation, _ = invitation_send(actor=planner, person=person, capacity=Capacity.SELF,
                                     email="a@example.com")
-    planner.teams.clear()
     other_planner = UserFactory(role=Role.PRACTITIONER)
     client.force_login(other_planner)
     response = client.post(reverse("portal_invite:withdraw", kwargs={
@@ -221,10 +220,14 @@ def test_a_signed_in_staff_account_cannot_accept(client, planner, person):
     _, raw = invitation_send(actor=planner, person=person, capacity=Capacity.SELF,
                              email="cecilia@example.com")
     client.force_login(planner)
+    page = client.get(_accept(raw))
     response = client.post(_accept(raw))
+    assert page.status_code == 400
     assert response.status_code == 400
     assert "staff account" in response.content.decode()
     assert not PortalAccess.objects.exists()
+    assert AuditEvent.objects.filter(action="portal.invitation_refused", actor=planner,
+                                      changes__reason="staff").count() == 2
 
 
 def test_a_signed_in_portal_user_adds_the_plan_to_their_account(client, planner, person,
