@@ -77,7 +77,7 @@ def personas(request: HttpRequest) -> HttpResponse:
                           status=400)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         user_logged_in(user=user, method="persona")
-        return redirect(settings.LOGIN_REDIRECT_URL)
+        return redirect(_next_url(request, user))
     return render(request, "accounts/personas.jinja", {"personas": people})
 
 

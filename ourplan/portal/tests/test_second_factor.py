@@ -193,3 +193,14 @@ def test_the_security_page_needs_signing_in(client, db):
     response = client.get(SECURITY)
     assert response.status_code == 302
     assert "/sign-in/" in response["Location"]
+
+
+def test_without_a_code_a_portal_account_signs_in_to_its_own_pages(client, cecilia, settings):
+    assert _password(client, cecilia)["Location"] == reverse("portal:home")
+    client.logout()
+
+    settings.PERSONAS_ENABLED = True
+    cecilia.is_persona = True
+    cecilia.save()
+    response = client.post(reverse("accounts:personas"), {"username": cecilia.username})
+    assert response["Location"] == reverse("portal:home")
