@@ -23,6 +23,7 @@ from django.utils import timezone
 from ourplan.accounts.models import Role
 from ourplan.accounts.services import api_token_create
 from ourplan.core.models import AuditEvent
+from ourplan.people.models import Person
 from ourplan.testing import governance as make
 from ourplan.testing import panels as make_panel
 from ourplan.testing import reviews as make_review
@@ -110,7 +111,7 @@ def _url(route: str, ids: dict[str, str]) -> str:
 def victim(team, planner):
     """Someone with a full record: an agreed plan with a budget waiting for sign-off, a
     review trigger, a panel referral, a named coordinator, family and a consent grant."""
-    person = TeamAllocationFactory(team=team).person
+    person: Person = TeamAllocationFactory.create(team=team).person
     plan, _ = make.direct_payment_plan(planner, person)
     make_review.trigger(planner, plan)
     make_panel.refer(planner, plan)
