@@ -75,6 +75,18 @@ def _what(invitation: Invitation) -> str:
         name=invitation.person.full_name)
 
 
+def _known_about(invitation: Invitation) -> dict[str, str]:
+    """What the invitation already says about who is accepting it, to save typing it again."""
+    initial = {"email": invitation.email}
+    if invitation.capacity == Capacity.SELF:
+        initial |= {"given_name": invitation.person.given_name,
+                    "family_name": invitation.person.family_name}
+    elif invitation.contact is not None:
+        given, _, family = invitation.contact.name.strip().rpartition(" ")
+        initial |= {"given_name": given, "family_name": family} if given else {}
+    return initial
+
+
 @sensitive_post_parameters("password", "password_confirm")
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -88,7 +100,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
     user = _user(request)
     signed_in = user.is_authenticated
     form = AcceptForm(request.POST if request.method == "POST" and not signed_in else None,
-                      initial={"email": invitation.email})
+                      initial=_known_about(invitation))
     if request.method == "POST":
         try:
             if signed_in:
