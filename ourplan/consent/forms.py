@@ -10,46 +10,56 @@ from django.utils import timezone
 
 from ourplan.consent.models import PURPOSE_REQUIRED, Grantee
 from ourplan.consent.selectors import SharingChoices
-from ourplan.consent.services import (
-    CONTACT_REQUIRED,
-    GRANTEE_REQUIRED,
-    ORGANISATION_REQUIRED,
-    PURPOSE_TOO_LONG,
-    STAFF_REQUIRED,
-    TEAM_REQUIRED,
-)
+from ourplan.consent.services import GRANTEE_REQUIRED, PURPOSE_TOO_LONG
 from ourplan.core.forms import NHSDateField, NHSForm
 
 CONFIRM_REQUIRED = "Confirm that the person (or their representative) agreed to this"
+NOBODY_YET = "There is nobody to choose yet: search for an organisation above"
 
-# grantee value -> (form field, label, message when nobody is selected)
-TARGETS: dict[str, tuple[str, str, str]] = {
-    Grantee.CIRCLE: ("contact", "Which family member, friend or carer?", CONTACT_REQUIRED),
-    Grantee.STAFF: ("staff", "Which member of staff?", STAFF_REQUIRED),
-    Grantee.TEAM: ("team", "Which team?", TEAM_REQUIRED),
-    Grantee.ORGANISATION: ("organisation", "Which organisation?", ORGANISATION_REQUIRED),
+# grantee kind -> the service's keyword (and the choices' attribute) for the one target
+TARGETS: dict[str, str] = {
+    Grantee.CIRCLE: "contact",
+    Grantee.STAFF: "staff",
+    Grantee.TEAM: "team",
+    Grantee.ORGANISATION: "organisation",
 }
-GRANTEE_LABELS = {
-    Grantee.CIRCLE: "A family member, friend or carer",
-    Grantee.STAFF: "A named member of staff involved in the care",
-    Grantee.TEAM: "A team involved in the care",
-    Grantee.ORGANISATION: "An organisation",
+# grantee kind -> its list in SharingChoices
+OFFERED: dict[str, str] = {
+    Grantee.CIRCLE: "contacts",
+    Grantee.STAFF: "staff",
+    Grantee.TEAM: "teams",
+    Grantee.ORGANISATION: "organisations",
+}
+GROUP_LABELS: dict[str, str] = {
+    Grantee.CIRCLE: "People in your circle",
+    Grantee.STAFF: "Staff involved in the care",
+    Grantee.TEAM: "Teams involved in the care",
+    Grantee.ORGANISATION: "Organisations",
 }
 
 
-def _choice(label: str, message: str) -> forms.ChoiceField:
-    return forms.ChoiceField(label=label, required=False, widget=forms.Select,
-                             error_messages={"invalid_choice": message})
+def _describe(kind: str, record: Any) -> str:
+    if kind == Grantee.CIRCLE:
+        return f"{record.name} ({record.relationship})" if record.relationship else record.name
+    if kind == Grantee.STAFF:
+        return ", ".join(p for p in (
+            record.get_full_name() or record.username,
+            record.job_title or record.get_role_display(),
+            record.organisation.name if record.organisation else "") if p)
+    if kind == Grantee.TEAM:
+        return f"{record.name}, {record.organisation.name}"
+    return str(record.name)
 
 
 class GrantForm(NHSForm):
-    grantee = forms.ChoiceField(
-        label="Who do you want to share the plan with?", widget=forms.RadioSelect,
+    """One select, `who`, its options grouped by kind (an <optgroup> each) and valued
+    "<kind>:<id>", instead of radios with conditional reveals."""
+
+    group_labels = GROUP_LABELS
+
+    who = forms.ChoiceField(
+        label="Who do you want to share the plan with?", widget=forms.Select,
         error_messages={"required": GRANTEE_REQUIRED, "invalid_choice": GRANTEE_REQUIRED})
-    contact = _choice(TARGETS[Grantee.CIRCLE][1], CONTACT_REQUIRED)
-    staff = _choice(TARGETS[Grantee.STAFF][1], STAFF_REQUIRED)
-    team = _choice(TARGETS[Grantee.TEAM][1], TEAM_REQUIRED)
-    organisation = _choice(TARGETS[Grantee.ORGANISATION][1], ORGANISATION_REQUIRED)
     org_q = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
     purpose = forms.CharField(
         label="What may they see the plan for?", max_length=300,
@@ -65,44 +75,37 @@ class GrantForm(NHSForm):
         kwargs.setdefault("initial", {"start_date": timezone.localdate()})
         super().__init__(data, **kwargs)
         self.choices = choices
-        self.records: dict[str, dict[str, Any]] = {
-            "contact": {str(c.pk): c for c in choices.contacts},
-            "staff": {str(u.pk): u for u in choices.staff},
-            "team": {str(t.pk): t for t in choices.teams},
-            "organisation": {str(o.pk): o for o in choices.organisations},
-        }
-        describe = {
-            "contact": lambda c: f"{c.name} ({c.relationship})" if c.relationship else c.name,
-            "staff": lambda u: ", ".join(p for p in (
-                u.get_full_name() or u.username, u.job_title or u.get_role_display(),
-                u.organisation.name if u.organisation else "") if p),
-            "team": lambda t: f"{t.name}, {t.organisation.name}",
-            "organisation": lambda o: o.name,
-        }
-        for name, records in self.records.items():
-            self.fields[name].choices = [("", "")] + [  # type: ignore[attr-defined]
-                (pk, describe[name](record)) for pk, record in records.items()]
-        # Offer a kind only when there is someone to choose (organisations can be searched for).
-        offered = [value for value, (name, _, _) in TARGETS.items()
-                   if self.records[name] or value == Grantee.ORGANISATION]
-        self.fields["grantee"].choices = [  # type: ignore[attr-defined]
-            (value, GRANTEE_LABELS[Grantee(value)]) for value in offered]
+        # "<kind>:<id>" -> the record the service takes
+        self.records: dict[str, Any] = {
+            f"{kind}:{record.pk}": record
+            for kind, name in OFFERED.items() for record in getattr(choices, name)}
+        # Empty kinds are left out: no empty <optgroup>.
+        self.groups: list[tuple[str, list[tuple[str, str]]]] = [
+            (self.group_labels[kind],
+             [(f"{kind}:{record.pk}", _describe(kind, record))
+              for record in getattr(choices, name)])
+            for kind, name in OFFERED.items() if getattr(choices, name)]
+        who = self.fields["who"]
+        who.choices = [("", "Select an option"), *self.groups]  # type: ignore[attr-defined]
+        if not self.groups:
+            who.help_text = NOBODY_YET
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        grantee = data.get("grantee")
-        if grantee in TARGETS:
-            name, _, message = TARGETS[grantee]
-            if not data.get(name) and name not in self.errors:
-                self.add_error(name, message)
+        record = self.records.get(str(data.get("who") or ""))
+        if record is None:
+            if "who" not in self.errors:
+                self.add_error("who", GRANTEE_REQUIRED)
+            return data
+        data["grantee"] = Grantee(str(data["who"]).split(":", 1)[0])
+        data["target"] = record
         return data
 
     def service_data(self) -> dict[str, Any]:
         grantee = self.cleaned_data["grantee"]
-        name = TARGETS[grantee][0]
         return {
             "grantee": grantee,
-            name: self.records[name].get(self.cleaned_data[name]),
+            TARGETS[grantee]: self.cleaned_data["target"],
             "purpose": self.cleaned_data["purpose"],
             "start_date": self.cleaned_data["start_date"],
             "end_date": self.cleaned_data["end_date"],
@@ -111,6 +114,8 @@ class GrantForm(NHSForm):
 
 class StaffGrantForm(GrantForm):
     """Staff record consent the person gave them, so they confirm it was given."""
+
+    group_labels = {**GROUP_LABELS, Grantee.CIRCLE: "People in their circle"}
 
     confirmed = forms.BooleanField(
         label="The person (or their representative) agreed to share their plan like this",

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from ourplan.accounts.models import User
 from ourplan.consent import selectors, services, trail
-from ourplan.consent.forms import ConfirmForm, GrantForm
+from ourplan.consent.forms import TARGETS, ConfirmForm, GrantForm
 from ourplan.consent.models import ConsentGrant
 from ourplan.core.errors import NotFound
 from ourplan.core.presenters import format_date
@@ -88,8 +88,8 @@ def grant_page(request: HttpRequest, person: Person, form: GrantForm, *, templat
     return form_page(
         request, form, template="consent/new.jinja",
         context={"person": person, **template_context},
-        save=lambda: services.consent_grant(actor=_user(request), person=person,
-                                            **form.service_data()),
+        save=lambda: _grant_beside_who(actor=_user(request), person=person,
+                                       **form.service_data()),
         success=lambda g: f"{g.grantee_name} can see the plan from "
                           f"{format_date(g.start_date)}"
                           + (f" until {format_date(g.end_date)}" if g.end_date else ""),
@@ -97,12 +97,32 @@ def grant_page(request: HttpRequest, person: Person, form: GrantForm, *, templat
     )
 
 
+WHO_FIELDS = {"grantee", *TARGETS.values()}
+
+
+def _grant_beside_who(**kwargs: Any) -> ConsentGrant:
+    """The service names the target's own field (contact, team...); on the page they are all
+    the one `who` select, so its messages go beside that."""
+    try:
+        return services.consent_grant(**kwargs)
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        problems: dict[str, list[str]] = {}
+        for name, found in error.message_dict.items():
+            problems.setdefault("who" if name in WHO_FIELDS else name, []).extend(found)
+        raise ValidationError(problems) from error
+
+
 def choices_for(request: HttpRequest, person: Person) -> Any:
     source = request.POST if request.method == "POST" else request.GET
+    # An organisation chosen from an earlier search stays on offer after a POST with errors.
+    kind, _, chosen = str(source.get("who", "")).partition(":")
     return selectors.sharing_choices(
         user=_user(request), person=person,
         organisation_query=str(source.get("org_q", "")),
-        also_organisation=source.get("organisation") if request.method == "POST" else None)
+        also_organisation=chosen if request.method == "POST" and kind == "organisation"
+        else None)
 
 
 @login_required

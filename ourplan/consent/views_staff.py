@@ -59,7 +59,7 @@ def sharing_new(request: HttpRequest, person_id: Any) -> HttpResponse:
                           choices=choices_for(request, person),
                           initial={"start_date": timezone.localdate(),
                                    "org_q": request.GET.get("org_q", "")})
-    form.fields["grantee"].label = f"Who did {person.known_as} agree to share their plan with?"
+    form.fields["who"].label = f"Who did {person.known_as} agree to share their plan with?"
     return grant_page(request, person, form, template_context={
         "staff": True, "org_q": request.GET.get("org_q", ""), "back_url": _list_url(person),
     }, done=_list_url(person))

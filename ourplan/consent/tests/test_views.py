@@ -80,7 +80,7 @@ def test_the_person_shares_with_an_organisation_found_by_name_then_stops_and_it_
     assert "St Anne&#39;s Hospice" in found.content.decode()
     assert NO_STORE in found["Cache-Control"]
     shared = client.post(_mine("new", person), {
-        "org_q": "anne", "grantee": "organisation", "organisation": str(hospice.pk),
+        "org_q": "anne", "who": f"organisation:{hospice.pk}",
         "purpose": "To plan my end of life care", **_date("start_date", today())})
 
     assert shared.status_code == 302
@@ -118,7 +118,7 @@ def test_the_person_shares_with_their_daughter_who_then_reads_the_plan_until_it_
     assert not Plan.objects.visible_to(daughter).exists()
 
     client.post(_mine("new", person), {
-        "grantee": "circle", "contact": str(contact.pk), "purpose": "To help me at appointments",
+        "who": f"circle:{contact.pk}", "purpose": "To help me at appointments",
         **_date("start_date", today()), **_date("end_date", today() + dt.timedelta(days=30))})
 
     assert list(Plan.objects.visible_to(daughter)) == [plan]
@@ -164,7 +164,7 @@ def test_a_representative_who_may_not_decide_reads_the_list_but_cannot_share_or_
     assert "Physio team" in listed.content.decode()
     assert "Stop sharing" not in listed.content.decode()
     assert client.get(_mine("new", person)).status_code == 403
-    assert client.post(_mine("new", person), {"grantee": "team"}).status_code == 403
+    assert client.post(_mine("new", person), {"who": "team:x"}).status_code == 403
     assert client.get(_mine("withdraw", person, grant_id=shared.pk)).status_code == 403
     assert client.post(_mine("withdraw", person, grant_id=shared.pk)).status_code == 403
     shared.refresh_from_db()
@@ -180,7 +180,7 @@ def test_a_representative_with_a_lasting_power_of_attorney_shares_for_the_person
     client.force_login(lpa)
 
     response = client.post(_mine("new", person), {
-        "grantee": "team", "team": str(physio.pk), "purpose": "Exercises at home",
+        "who": f"team:{physio.pk}", "purpose": "Exercises at home",
         **_date("start_date", today())})
 
     assert response.status_code == 302
@@ -195,7 +195,7 @@ def test_bad_dates_and_a_missing_purpose_are_shown_beside_the_fields(client, per
     client.force_login(me)
     url = _mine("new", person)
 
-    empty = client.post(url, {"grantee": "team", "team": str(team.pk),
+    empty = client.post(url, {"who": f"team:{team.pk}",
                               "start_date_day": "31", "start_date_month": "2",
                               "start_date_year": "2027", "end_date_day": "1"})
     assert empty.status_code == 400
@@ -204,20 +204,20 @@ def test_bad_dates_and_a_missing_purpose_are_shown_beside_the_fields(client, per
     _beside(empty, "id_end_date", "Date sharing stops must include a month")
     assert "There is a problem" in empty.content.decode()
 
-    backwards = client.post(url, {"grantee": "team", "team": str(team.pk), "purpose": "Physio",
+    backwards = client.post(url, {"who": f"team:{team.pk}", "purpose": "Physio",
                                   **_date("start_date", today() - dt.timedelta(days=1)),
                                   **_date("end_date", today() - dt.timedelta(days=3))})
     assert backwards.status_code == 400
     _beside(backwards, "id_start_date", services.START_IN_PAST)
     _beside(backwards, "id_end_date", "The end date must be the same as or after the start date")
 
-    nobody = client.post(url, {"grantee": "team", "purpose": "Physio",
-                               **_date("start_date", today())})
+    nobody = client.post(url, {"who": "", "purpose": "Physio", **_date("start_date", today())})
     assert nobody.status_code == 400
-    _beside(nobody, "id_team", services.TEAM_REQUIRED)
-    junk = client.post(url, {"grantee": "nobody", "team": "not-an-id", "purpose": "x",
-                             **_date("start_date", today())})
+    _beside(nobody, "id_who", services.GRANTEE_REQUIRED)
+    assert 'href="#id_who"' in nobody.content.decode()  # the error summary links to the select
+    junk = client.post(url, {"who": "nobody", "purpose": "x", **_date("start_date", today())})
     assert junk.status_code == 400
+    _beside(junk, "id_who", services.GRANTEE_REQUIRED)
     assert not ConsentGrant.objects.exists()
 
 
@@ -260,7 +260,7 @@ def test_staff_who_work_with_the_person_record_consent_and_its_withdrawal(
     listed = client.get(_staff("list", person))
     assert listed.status_code == 200
     assert NO_STORE in listed["Cache-Control"]
-    data = {"org_q": "riverside", "grantee": "organisation", "organisation": str(hospice.pk),
+    data = {"org_q": "riverside", "who": f"organisation:{hospice.pk}",
             "purpose": "Hospice at home", **_date("start_date", today())}
     unconfirmed = client.post(_staff("new", person), data)
     assert unconfirmed.status_code == 400
@@ -326,3 +326,91 @@ def test_the_sharing_lists_take_the_same_queries_for_one_grant_or_six(client, pl
     many = (queries(me, _mine("list", person)), queries(planner, _staff("list", person)))
 
     assert many == one
+
+
+def _optgroups(page):
+    return [part.split('"', 1)[0] for part in page.split('<optgroup label="')[1:]]
+
+
+def test_the_new_page_offers_one_select_grouped_by_kind_with_no_empty_groups(
+        client, planner, person, team):
+    me = the_person(person)
+    client.force_login(me)
+
+    page = client.get(_mine("new", person)).content.decode()
+
+    # Only a team (and its organisation) is involved yet: no circle, no staff group.
+    assert _optgroups(page) == ["Teams involved in the care", "Organisations"]
+    assert f'<option value="team:{team.pk}">' in page
+    assert f'<option value="organisation:{team.organisation.pk}">' in page
+    assert 'for="id_who"' in page
+    assert '<select class="nhsuk-select" id="id_who" name="who">' in page
+    assert "Who do you want to share the plan with?" in page
+    assert 'type="radio"' not in page
+    assert "nhsuk-radios__conditional" not in page
+
+    contact = PersonalContactFactory(person=person, name="Grace Hughes")
+    coordinator = UserFactory(role=Role.NAMED_COORDINATOR, first_name="Sam", last_name="Okafor")
+    CareTeamMemberFactory(person=person, user=coordinator)
+    page = client.get(_mine("new", person)).content.decode()
+    assert _optgroups(page) == ["People in your circle", "Staff involved in the care",
+                                "Teams involved in the care", "Organisations"]
+    assert f'<option value="circle:{contact.pk}">' in page
+    assert f'<option value="staff:{coordinator.pk}">' in page
+
+    client.force_login(planner)
+    staff_page = client.get(_staff("new", person)).content.decode()
+    assert _optgroups(staff_page)[0] == "People in their circle"
+    assert f"Who did {person.known_as} agree to share their plan with?" in staff_page
+
+
+def test_an_organisation_found_by_name_stays_chosen_after_a_post_with_errors(client, person):
+    me = the_person(person)
+    hospice = OrganisationFactory(name="St Anne's Hospice")
+    client.force_login(me)
+    url = _mine("new", person)
+
+    found = client.get(url, {"org_q": "anne"}).content.decode()
+    organisations = found.split('<optgroup label="Organisations">', 1)[1].split("</optgroup>")[0]
+    assert f'<option value="organisation:{hospice.pk}">' in organisations
+    assert 'name="org_q" value="anne"' in found  # kept in the main form
+
+    again = client.post(url, {"org_q": "anne", "who": f"organisation:{hospice.pk}",
+                              **_date("start_date", today())})
+    assert again.status_code == 400
+    _beside(again, "id_purpose", PURPOSE_REQUIRED)
+    assert f'<option value="organisation:{hospice.pk}" selected>' in again.content.decode()
+    assert not ConsentGrant.objects.exists()
+
+
+def test_a_tampered_who_is_refused_beside_the_select_and_writes_nothing(
+        client, person, stranger):
+    me = the_person(person)
+    theirs = PersonalContactFactory(person=stranger)
+    elsewhere = TeamFactory()
+    client.force_login(me)
+    url = _mine("new", person)
+
+    for who in ("team:not-a-uuid", "nobody:123", f"circle:{theirs.pk}", f"team:{elsewhere.pk}",
+                f"staff:{theirs.pk}", "organisation:", "circle", ":", "x" * 500):
+        response = client.post(url, {"who": who, "purpose": "Physio",
+                                     **_date("start_date", today())})
+        assert response.status_code == 400, who
+        _beside(response, "id_who", services.GRANTEE_REQUIRED)
+        assert 'aria-describedby="id_who-error"' in response.content.decode()
+    assert not ConsentGrant.objects.exists()
+    assert not AuditEvent.objects.filter(action="consent.granted").exists()
+
+
+def test_a_target_the_service_refuses_is_shown_beside_the_select(
+        client, person, team, monkeypatch):
+    client.force_login(the_person(person))
+    monkeypatch.setattr(services, "_target_problems",
+                        lambda *args: {"team": services.TEAM_REQUIRED})
+
+    response = client.post(_mine("new", person), {"who": f"team:{team.pk}", "purpose": "Physio",
+                                                  **_date("start_date", today())})
+
+    assert response.status_code == 400
+    _beside(response, "id_who", services.TEAM_REQUIRED)
+    assert not ConsentGrant.objects.exists()
