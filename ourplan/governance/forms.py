@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from ourplan.accounts.models import Role
+from ourplan.accounts.models import STAFF_ROLES, Role
 from ourplan.core.forms import NHSDateField, NHSForm
 from ourplan.governance.models import (
     AppealOutcome,
@@ -69,7 +69,7 @@ class AuthorityForm(NHSForm):
                                    error_messages={"required": "Select the level"})
     roles = forms.MultipleChoiceField(
         label="Roles that decide at this level", widget=forms.CheckboxSelectMultiple,
-        choices=[(r.value, r.label) for r in Role if r != Role.ADMINISTRATOR],
+        choices=[(r.value, r.label) for r in STAFF_ROLES if r != Role.ADMINISTRATOR],
         error_messages={"required": "Select at least one role that decides at this level"})
     max_budget = forms.DecimalField(
         label="Largest budget decided at this level (£ a year)", required=False,

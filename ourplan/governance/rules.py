@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import rules
 
-from ourplan.accounts.models import Role
+from ourplan.accounts.models import STAFF_ROLES, Role
 from ourplan.accounts.rules import has_role, is_administrator, is_planner
 from ourplan.people.rules import works_with_person
 
@@ -20,4 +20,4 @@ rules.add_perm("governance.configure_authority", is_administrator)
 rules.add_perm("governance.view_queue", is_planner)
 # Anyone but an administrator may sit in some ICB's delegated authority.
 rules.add_perm("governance.view_approvals",
-               has_role(*(r for r in Role if r != Role.ADMINISTRATOR)))
+               has_role(*(r for r in STAFF_ROLES if r != Role.ADMINISTRATOR)))

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ourplan.accounts.models import Organisation, Role, User
+from ourplan.accounts.models import STAFF_ROLES, Organisation, Role, User
 from ourplan.budgets.models import (
     Budget,
     BudgetStatus,
@@ -131,7 +131,7 @@ def _authority_clean(authority: Authority, data: Mapping[str, Any]) -> None:
     roles = list(data.get("roles") or [])
     if not roles:
         errors["roles"] = ROLES_NEEDED
-    elif any(r not in Role.values or r == Role.ADMINISTRATOR for r in roles):
+    elif any(r not in STAFF_ROLES or r == Role.ADMINISTRATOR for r in roles):
         errors["roles"] = ROLE_INVALID
     authority.decision = data.get("decision", authority.decision)
     authority.level = data.get("level", authority.level)

@@ -172,7 +172,9 @@ def care_team_member_add(
     # The one-named-coordinator rule is kept by moving the flag below, not by refusing.
     member = apply_fields(CareTeamMember(person=person), data, CARE_TEAM_FIELDS,
                           validate_constraints=False)
-    if member.user_id and member.user and not member.user.is_active:
+    # A portal account (the person or their family) is never on a care team.
+    if member.user_id and member.user and (not member.user.is_active
+                                           or member.user.is_portal_user):
         raise ValidationError({"user": STAFF_NOT_IN_ORGANISATION})
     if member.is_named_coordinator:
         _clear_named_coordinator(person, keep=None)

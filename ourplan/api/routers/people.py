@@ -12,7 +12,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from ourplan.accounts.models import Organisation, OrganisationKind, Team, User
+from ourplan.accounts.models import Organisation, OrganisationKind, Role, Team, User
 from ourplan.api import presenters
 from ourplan.api.schemas import (
     AuditPage,
@@ -77,7 +77,7 @@ def _person_data(data: dict[str, Any]) -> dict[str, Any]:
 def _care_team_data(data: dict[str, Any]) -> dict[str, Any]:
     data = _plain(data)
     lookups = (
-        ("user", User.objects.filter(is_active=True), STAFF_UNKNOWN),
+        ("user", User.objects.filter(is_active=True).exclude(role=Role.PERSON), STAFF_UNKNOWN),
         ("team", Team.objects.all(), TEAM_UNKNOWN),
         ("organisation", Organisation.objects.all(), ORGANISATION_UNKNOWN),
     )

@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 
-from ourplan.accounts.models import Organisation, OrganisationKind, Team, User
+from ourplan.accounts.models import Organisation, OrganisationKind, Role, Team, User
 from ourplan.core.forms import NHSDateField, NHSForm, NHSModelForm
 from ourplan.people.choices import ContactType, InformationFormat, RepresentativeBasis
 from ourplan.people.models import CareTeamMember, Person, PersonalContact
@@ -138,7 +138,8 @@ class CareTeamMemberForm(NHSModelForm):
         super().__init__(*args, **kwargs)
         org = user.organisation
         staff = self.fields["user"]
-        staff.queryset = User.objects.filter(is_active=True).order_by("last_name")  # type: ignore[attr-defined]
+        staff.queryset = (  # type: ignore[attr-defined]
+            User.objects.filter(is_active=True).exclude(role=Role.PERSON).order_by("last_name"))
         staff.empty_label = "Not an Ourplan user"  # type: ignore[attr-defined]
         staff.help_text = "Choose them if they use Ourplan, or type their name below"
         self.fields["name"].help_text = "If they do not use Ourplan"

@@ -155,3 +155,27 @@ def test_allocating_to_a_team_twice_makes_one_allocation(planner, person, team):
 
     assert first == again
     assert person.allocations.count() == 2  # the fixture's team and the new one
+
+
+def test_a_portal_account_cannot_be_put_on_a_care_team(planner, person):
+    from ourplan.testing.portal import the_person
+
+    own_account = the_person(person)
+
+    with pytest.raises(ValidationError) as error:
+        services.care_team_member_add(actor=planner, person=person,
+                                      data={"user": own_account, "role": "Carer"})
+
+    assert "user" in error.value.message_dict
+    assert not person.care_team.exists()
+
+
+def test_the_care_team_form_offers_staff_only(planner, person):
+    from ourplan.people.forms import CareTeamMemberForm
+    from ourplan.testing.portal import the_person
+
+    own_account = the_person(person)
+
+    offered = CareTeamMemberForm(user=planner).fields["user"].queryset  # type: ignore[attr-defined]
+    assert planner in offered
+    assert own_account not in offered
