@@ -84,6 +84,8 @@ def main() -> int:
         if plan_person is None:
             plan_person = sample
             _full_plan(user, sample)
+            person_client = Client()
+            person_client.force_login(_own_account(plan_person))
         for label, url in (
             ("caseload", "/people/"),
             ("caseload search", "/people/?q=Family00042"),
@@ -104,7 +106,26 @@ def main() -> int:
         ):
             queries, median, worst = _measure(client, url)
             print(f"{size:>7} {label:<24} {queries:>7} {median:>10.1f} {worst:>8.1f}")
+        # The person's own pages, signed in as them.
+        for label, url in (
+            ("my plan (the person)", f"/my/{plan_person.pk}/"),
+            ("who can see my plan", f"/my/{plan_person.pk}/sharing/"),
+            ("who has looked", f"/my/{plan_person.pk}/who-has-looked/"),
+            ("my downloads", f"/my/{plan_person.pk}/download/"),
+            ("my large print PDF", f"/my/{plan_person.pk}/download/large-print/"),
+        ):
+            queries, median, worst = _measure(person_client, url)
+            print(f"{size:>7} {label:<24} {queries:>7} {median:>10.1f} {worst:>8.1f}")
     return 0
+
+
+def _own_account(person: Any) -> Any:
+    """The person's own portal account, sharing their plan with their daughter."""
+    from ourplan.testing.portal import circle_member_of, the_person
+
+    account = the_person(person)
+    circle_member_of(person)
+    return account
 
 
 def _full_plan(user: Any, person: Any) -> None:
