@@ -160,10 +160,20 @@ NHS_LOGIN = {
     # The provider's /.well-known/openid-configuration (NHS login's sandpit or live).
     "server_metadata_url": os.environ.get("NHS_LOGIN_METADATA_URL", ""),
     "scope": os.environ.get("NHS_LOGIN_SCOPE", "openid profile email phone"),
-    # NHS login signs the client's token request with a private key (private_key_jwt); a
-    # deployment without one uses the client secret.
-    "token_endpoint_auth_method": os.environ.get(
-        "NHS_LOGIN_TOKEN_AUTH_METHOD", "client_secret_post"
+    # NHS login wants the client to prove itself at the token endpoint with a JWT signed by its
+    # own RSA private key (private_key_jwt, RS512); the public half is registered with NHS login.
+    # The key is PEM text (NHS_LOGIN_PRIVATE_KEY) or a file holding it
+    # (NHS_LOGIN_PRIVATE_KEY_FILE), read when NHS login is first used, so a missing or
+    # unreadable key shows a clear page and an error in the log rather than stopping the site.
+    "private_key": os.environ.get("NHS_LOGIN_PRIVATE_KEY", ""),
+    "private_key_file": os.environ.get("NHS_LOGIN_PRIVATE_KEY_FILE", ""),
+    # The key's id, sent as the assertion's `kid` header when set.
+    "key_id": os.environ.get("NHS_LOGIN_KEY_ID", ""),
+    # private_key_jwt when a key is configured, else the client secret (client_secret_post).
+    "token_endpoint_auth_method": os.environ.get("NHS_LOGIN_TOKEN_AUTH_METHOD") or (
+        "private_key_jwt"
+        if os.environ.get("NHS_LOGIN_PRIVATE_KEY") or os.environ.get("NHS_LOGIN_PRIVATE_KEY_FILE")
+        else "client_secret_post"
     ),
 }
 

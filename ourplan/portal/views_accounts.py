@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, user_login_failed
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -262,15 +262,25 @@ def nhs_login_start(request: HttpRequest) -> HttpResponse:
     redirect_uri = request.build_absolute_uri(reverse("portal_accounts:nhs_login_callback"))
     try:
         return nhs_login.authorize_redirect(request, redirect_uri)
+    except ImproperlyConfigured as error:
+        return _nhs_login_misconfigured(request, error)
     except NHS_LOGIN_ERRORS:
         log.warning("NHS login could not be reached", exc_info=True)
         return _nhs_login_failed(request, "unreachable")
 
 
-def _nhs_login_failed(request: HttpRequest, why: str) -> HttpResponse:
+def _nhs_login_failed(request: HttpRequest, why: str, status: int = 400) -> HttpResponse:
     audit_record(actor=None, action="user.nhs_login_failed", object_type="nhs_login",
                  changes={"why": why[:200]})
-    return render(request, "portal/accounts/nhs_login_failed.jinja", {"why": why}, status=400)
+    return render(request, "portal/accounts/nhs_login_failed.jinja", {"why": why},
+                  status=status)
+
+
+def _nhs_login_misconfigured(request: HttpRequest, error: ImproperlyConfigured) -> HttpResponse:
+    """Our side of NHS login is set up wrong (say, no private key): the person sees the plain
+    page that it did not work, the operators an error in the log (which never quotes the key)."""
+    log.error("NHS login is not configured correctly: %s", error)
+    return _nhs_login_failed(request, "misconfigured", status=503)
 
 
 @never_cache
@@ -282,6 +292,8 @@ def nhs_login_callback(request: HttpRequest) -> HttpResponse:
         raise Http404
     try:
         claims = nhs_login.claims_from_callback(request)
+    except ImproperlyConfigured as error:
+        return _nhs_login_misconfigured(request, error)
     except NHS_LOGIN_ERRORS as error:
         return _nhs_login_failed(request, type(error).__name__)
     user = nhs_login.user_for(claims)

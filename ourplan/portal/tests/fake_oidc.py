@@ -2,7 +2,13 @@
 NHS login. It serves discovery, its signing keys (JWKS), /authorize (answering at once with a
 code, as if the person had signed in), /token (an RS256 id_token signed with a key made here)
 and /userinfo. Tests choose the claims of the next sign-in, and can make it misbehave (a wrong
-nonce, a key nobody published)."""
+nonce, a key nobody published).
+
+By default /token wants the client secret (client_secret_post). Given the client's public key
+(`client_public_key`) it wants private_key_jwt instead, as NHS login does: a client assertion
+signed RS512 with the client's private key, iss and sub the client id, aud the token endpoint,
+not expired nor living longer than 5 minutes, and a jti never seen before; anything else is
+401 invalid_client."""
 
 from __future__ import annotations
 
@@ -16,10 +22,19 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlparse
 
 from joserfc import jwt
+from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
 
 CLIENT_ID = "ourplan-test-client"
 CLIENT_SECRET = "test-client-secret"
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+# The longest a client assertion may live, and the clock skew allowed, in seconds.
+ASSERTION_MAX_LIFETIME = 300
+LEEWAY = 30
+
+
+class ClientRefused(Exception):
+    """The client did not prove who it is at /token."""
 
 
 @dataclass
@@ -39,6 +54,11 @@ class FakeProvider:
     # Misbehaviour, for tests of what the client must refuse.
     nonce_override: str | None = None
     sign_with: RSAKey | None = None
+    # The client's registered public key: when set, /token requires private_key_jwt.
+    client_public_key: RSAKey | None = None
+    assertion_algorithms: tuple[str, ...] = ("RS512",)
+    seen_jtis: set[str] = field(default_factory=set)
+    client_refusals: list[str] = field(default_factory=list)
     grants: dict[str, Grant] = field(default_factory=dict)
     access_tokens: dict[str, dict[str, Any]] = field(default_factory=dict)
     token_requests: list[dict[str, str]] = field(default_factory=list)
@@ -49,6 +69,10 @@ class FakeProvider:
         assert self.server is not None
         host, port = self.server.server_address[:2]
         return f"http://{host!s}:{port}"
+
+    @property
+    def token_endpoint(self) -> str:
+        return f"{self.issuer}/token"
 
     @property
     def metadata_url(self) -> str:
@@ -89,13 +113,14 @@ class FakeProvider:
         return {
             "issuer": self.issuer,
             "authorization_endpoint": f"{self.issuer}/authorize",
-            "token_endpoint": f"{self.issuer}/token",
+            "token_endpoint": self.token_endpoint,
             "userinfo_endpoint": f"{self.issuer}/userinfo",
             "jwks_uri": f"{self.issuer}/jwks",
             "response_types_supported": ["code"],
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256"],
             "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt"],
+            "token_endpoint_auth_signing_alg_values_supported": list(self.assertion_algorithms),
             "scopes_supported": ["openid", "profile", "email", "phone"],
         }
 
@@ -138,9 +163,14 @@ class FakeProvider:
         length = int(handler.headers.get("Content-Length", "0"))
         form = {k: v[0] for k, v in parse_qs(handler.rfile.read(length).decode()).items()}
         self.token_requests.append(form)
+        try:
+            self._authenticate_client(form)
+        except ClientRefused as refused:
+            self.client_refusals.append(str(refused))
+            _json(handler, 401, {"error": "invalid_client", "error_description": str(refused)})
+            return
         grant = self.grants.pop(form.get("code", ""), None)
-        if (grant is None or form.get("client_id") != CLIENT_ID
-                or form.get("client_secret") != CLIENT_SECRET
+        if (grant is None or grant.client_id != CLIENT_ID
                 or form.get("redirect_uri") != grant.redirect_uri
                 or form.get("grant_type") != "authorization_code"):
             _json(handler, 400, {"error": "invalid_grant"})
@@ -156,6 +186,43 @@ class FakeProvider:
         self.access_tokens[access_token] = dict(grant.claims)
         _json(handler, 200, {"access_token": access_token, "token_type": "Bearer",
                              "expires_in": 300, "id_token": id_token, "scope": "openid"})
+
+
+    def _authenticate_client(self, form: dict[str, str]) -> None:
+        if form.get("client_id", CLIENT_ID) != CLIENT_ID:
+            raise ClientRefused("unknown client_id")
+        if self.client_public_key is None:
+            if form.get("client_secret") != CLIENT_SECRET:
+                raise ClientRefused("wrong client_secret")
+            return
+        if "client_secret" in form:
+            raise ClientRefused("client_secret sent; this client must use private_key_jwt")
+        if form.get("client_assertion_type") != ASSERTION_TYPE:
+            raise ClientRefused("client_assertion_type is not jwt-bearer")
+        try:
+            token = jwt.decode(form.get("client_assertion", ""), self.client_public_key,
+                               algorithms=list(self.assertion_algorithms))
+        except (JoseError, ValueError) as error:
+            raise ClientRefused(f"client_assertion does not verify: {error}") from None
+        claims = token.claims
+        now = int(time.time())
+        audience = claims.get("aud")
+        audiences = audience if isinstance(audience, list) else [audience]
+        exp = claims.get("exp")
+        jti = claims.get("jti")
+        if claims.get("iss") != CLIENT_ID or claims.get("sub") != CLIENT_ID:
+            raise ClientRefused("iss and sub must be the client id")
+        if self.token_endpoint not in audiences:
+            raise ClientRefused("aud is not the token endpoint")
+        if not isinstance(exp, int) or exp < now - LEEWAY:
+            raise ClientRefused("client_assertion has expired (or has no exp)")
+        if exp > now + ASSERTION_MAX_LIFETIME + LEEWAY:
+            raise ClientRefused("client_assertion lives longer than 5 minutes")
+        if not isinstance(jti, str) or not jti:
+            raise ClientRefused("client_assertion has no jti")
+        if jti in self.seen_jtis:
+            raise ClientRefused("client_assertion jti was used before")
+        self.seen_jtis.add(jti)
 
 
 def _json(handler: BaseHTTPRequestHandler, status: int, body: dict[str, Any]) -> None:

@@ -1,21 +1,26 @@
 """NHS login (OpenID Connect) through the real views, against a fake provider on a real port:
 signing in with a linked identity, accepting an invitation with it, and everything the client
 must refuse (wrong state, wrong nonce, a signature from an unknown key, a different NHS number,
-an identity with no plan)."""
+an identity with no plan); and the client proving itself at the token endpoint with
+private_key_jwt or the client secret, and configurations that cannot work."""
 
 from __future__ import annotations
 
+import logging
+import time
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 import requests
 from django.urls import reverse
+from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 from ourplan.core.models import AuditEvent
 from ourplan.portal.invitations import invitation_send
 from ourplan.portal.models import Capacity, ExternalIdentity, Invitation, PortalAccess
-from ourplan.portal.tests.fake_oidc import FakeProvider
+from ourplan.portal.tests.fake_oidc import CLIENT_ID, FakeProvider
 from ourplan.testing.portal import the_person
 
 pytestmark = pytest.mark.django_db
@@ -203,3 +208,196 @@ def test_an_unusable_invitation_is_refused_before_going_to_nhs_login(client, pro
     response = client.post(START, {"invitation": "no-such-link"})
     assert response.status_code == 400
     assert "This link does not work" in response.content.decode()
+
+
+# Client authentication at the token endpoint: private_key_jwt (as NHS login requires), the
+# client secret where configured, and configurations that cannot work.
+
+def _client_key(kid: str = "ourplan-test-key") -> RSAKey:
+    return RSAKey.generate_key(2048, parameters={"kid": kid})
+
+
+def _pem(key: RSAKey) -> str:
+    return key.as_pem(private=True).decode()
+
+
+@pytest.fixture
+def key_provider(settings):
+    """The fake provider holding our registered public key, so it wants private_key_jwt; the
+    settings carry the matching private key."""
+    key = _client_key()
+    fake = FakeProvider().start()
+    fake.client_public_key = RSAKey.import_key(key.as_pem(private=False))
+    settings.NHS_LOGIN = fake.settings(client_secret="", private_key=_pem(key),
+                                       key_id="ourplan-test-key",
+                                       token_endpoint_auth_method="private_key_jwt")
+    yield fake
+    fake.stop()
+
+
+def _linked(provider, person):
+    user = the_person(person)
+    ExternalIdentity.objects.create(user=user, issuer=provider.issuer,
+                                    subject="nhs-login-subject-1", nhs_number=person.nhs_number)
+    provider.claims = _claims(person)
+    return user
+
+
+def test_signing_in_with_private_key_jwt(client, key_provider, person):
+    user = _linked(key_provider, person)
+
+    response = _sign_in(client)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:home")
+    assert client.session["_auth_user_id"] == str(user.pk)
+    assert key_provider.client_refusals == []
+    sent = key_provider.token_requests[0]
+    assert "client_secret" not in sent
+    assert sent["client_assertion_type"] == (
+        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+    assertion = jwt.decode(sent["client_assertion"], key_provider.client_public_key,
+                           algorithms=["RS512"])
+    assert assertion.header["alg"] == "RS512"
+    assert assertion.header["kid"] == "ourplan-test-key"
+    claims = assertion.claims
+    assert claims["iss"] == claims["sub"] == CLIENT_ID
+    assert claims["aud"] == key_provider.token_endpoint
+    assert 0 < claims["exp"] - time.time() <= 300
+    assert claims["jti"]
+
+    # Each token request carries a new assertion.
+    client.logout()
+    assert _sign_in(client)["Location"] == reverse("portal:home")
+    second = key_provider.token_requests[1]["client_assertion"]
+    assert jwt.decode(second, key_provider.client_public_key,
+                      algorithms=["RS512"]).claims["jti"] != claims["jti"]
+
+
+def test_the_key_can_come_from_a_file(client, key_provider, person, settings, tmp_path):
+    _linked(key_provider, person)
+    path = tmp_path / "nhs-login.pem"
+    path.write_text(settings.NHS_LOGIN["private_key"])
+    settings.NHS_LOGIN = {**settings.NHS_LOGIN, "private_key": "",
+                          "private_key_file": str(path)}
+    del settings.NHS_LOGIN["token_endpoint_auth_method"]  # a key alone means private_key_jwt
+
+    assert _sign_in(client)["Location"] == reverse("portal:home")
+    assert "client_assertion" in key_provider.token_requests[0]
+
+
+def test_a_wrong_private_key_is_refused(client, key_provider, person, settings):
+    _linked(key_provider, person)
+    settings.NHS_LOGIN = {**settings.NHS_LOGIN, "private_key": _pem(_client_key())}
+
+    response = _sign_in(client)
+
+    assert response.status_code == 400
+    assert "Signing in with NHS login did not work" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert key_provider.client_refusals
+    assert "does not verify" in key_provider.client_refusals[0]
+    assert AuditEvent.objects.filter(action="user.nhs_login_failed").exists()
+    assert not AuditEvent.objects.filter(action="user.logged_in").exists()
+
+
+def test_the_client_secret_is_refused_where_private_key_jwt_is_required(
+        client, key_provider, person, settings):
+    _linked(key_provider, person)
+    settings.NHS_LOGIN = key_provider.settings()  # client_secret_post
+
+    response = _sign_in(client)
+
+    assert response.status_code == 400
+    assert "_auth_user_id" not in client.session
+    assert "must use private_key_jwt" in key_provider.client_refusals[0]
+
+
+def test_the_fake_provider_refuses_a_replayed_assertion(client, key_provider, person):
+    _linked(key_provider, person)
+    assert _sign_in(client).status_code == 302
+
+    replay = requests.post(key_provider.token_endpoint, data=key_provider.token_requests[0],
+                           timeout=5)
+
+    assert replay.status_code == 401
+    assert replay.json()["error"] == "invalid_client"
+    assert "used before" in key_provider.client_refusals[-1]
+
+
+def test_the_fake_provider_refuses_a_long_lived_or_misaddressed_assertion(key_provider):
+    key = RSAKey.import_key(_pem(_client_key()))
+    key_provider.client_public_key = RSAKey.import_key(key.as_pem(private=False))
+    now = int(time.time())
+    good = {"iss": CLIENT_ID, "sub": CLIENT_ID,
+            "aud": key_provider.token_endpoint, "exp": now + 60}
+    cases: list[tuple[dict[str, Any], str]] = [
+        ({"exp": now + 3600}, "longer than 5 minutes"),
+        ({"exp": now - 600}, "expired"),
+        ({"aud": "https://elsewhere.example/token"}, "aud"),
+        ({"iss": "someone-else"}, "iss and sub")]
+    for claims, why in cases:
+        assertion = jwt.encode({"alg": "RS512"}, {**good, "jti": why, **claims}, key,
+                               algorithms=["RS512"])
+        answer = requests.post(key_provider.token_endpoint, timeout=5, data={
+            "grant_type": "authorization_code", "code": "x",
+            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            "client_assertion": assertion})
+        assert answer.status_code == 401
+        assert why in key_provider.client_refusals[-1]
+
+
+def test_client_secret_post_still_works_when_configured(client, provider, person):
+    _linked(provider, person)
+    assert provider.client_public_key is None
+
+    assert _sign_in(client)["Location"] == reverse("portal:home")
+    sent = provider.token_requests[0]
+    assert sent["client_secret"] == provider.settings()["client_secret"]
+    assert "client_assertion" not in sent
+
+
+@pytest.mark.parametrize("broken", [
+    {"token_endpoint_auth_method": "private_key_jwt", "private_key": ""},
+    {"private_key": "", "private_key_file": "/nonexistent/nhs-login.pem"},
+    {"token_endpoint_auth_method": "private_key_jwt",
+     "private_key": "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n"},
+    {"token_endpoint_auth_method": "private_key_jwt", "private_key": "PUBLIC"},
+    {"token_endpoint_auth_method": "client_secret_post", "client_secret": ""},
+    {"token_endpoint_auth_method": "private_key_jwt_please"},
+], ids=["no-key", "unreadable-file", "not-a-key", "public-key", "no-secret", "unknown-method"])
+def test_a_configuration_that_cannot_work_shows_the_clear_page(client, provider, settings,
+                                                               caplog, broken):
+    if broken.get("private_key") == "PUBLIC":
+        broken = {**broken, "private_key": _client_key().as_pem(private=False).decode()}
+    settings.NHS_LOGIN = {**provider.settings(client_secret="", private_key=_pem(_client_key())),
+                          **broken}
+
+    with caplog.at_level(logging.ERROR, logger="ourplan.portal.views_accounts"):
+        response = client.get(START)
+
+    assert response.status_code == 503
+    assert "Signing in with NHS login did not work" in response.content.decode()
+    assert "Traceback" not in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert not provider.grants  # nobody was sent to NHS login
+    assert "NHS login is not configured correctly" in caplog.text
+    assert "PRIVATE KEY-----\nMII" not in caplog.text
+    assert AuditEvent.objects.filter(action="user.nhs_login_failed",
+                                     changes__why="misconfigured").exists()
+
+
+def test_a_key_broken_after_the_redirect_shows_the_clear_page(client, key_provider, person,
+                                                              settings, caplog):
+    _linked(key_provider, person)
+    query = _to_provider(client.get(START))
+    settings.NHS_LOGIN = {**settings.NHS_LOGIN, "private_key": "",
+                          "private_key_file": "/nonexistent/nhs-login.pem"}
+
+    with caplog.at_level(logging.ERROR, logger="ourplan.portal.views_accounts"):
+        response = client.get(CALLBACK, query)
+
+    assert response.status_code == 503
+    assert "_auth_user_id" not in client.session
+    assert "cannot read the private key" in caplog.text
+    assert key_provider.token_requests == []
