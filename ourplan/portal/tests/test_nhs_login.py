@@ -378,6 +378,7 @@ def test_a_configuration_that_cannot_work_shows_the_clear_page(client, provider,
 
     assert response.status_code == 503
     assert "Signing in with NHS login did not work" in response.content.decode()
+    assert "a problem on our side, not something you did" in response.content.decode()
     assert "Traceback" not in response.content.decode()
     assert "_auth_user_id" not in client.session
     assert not provider.grants  # nobody was sent to NHS login
