@@ -6,7 +6,7 @@ what the person asks of their coordinator (changes to the plan, a different coor
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
@@ -17,6 +17,9 @@ from django.utils import timezone
 from ourplan.core.models import BaseModel, VersionedModel
 from ourplan.people.querysets import PersonRecordQuerySet
 from ourplan.plans.workflow import Section
+
+if TYPE_CHECKING:
+    from ourplan.people.models import Person
 
 
 class Capacity(models.TextChoices):
@@ -167,17 +170,52 @@ REQUEST_TEXT_MAX = 2000
 REQUEST_TOO_LONG = "Keep it to 2,000 characters or fewer"
 
 
+def _answer_text(verbose_name: str) -> models.TextField[str, str]:
+    """The staff member's answer, which the person reads on their page."""
+    return models.TextField(verbose_name, blank=True, max_length=REQUEST_TEXT_MAX,
+                            validators=[MaxLengthValidator(REQUEST_TEXT_MAX, REQUEST_TOO_LONG)])
+
+
+class AnsweredRequest(VersionedModel):
+    """Something the person asks that staff answer once: it waits ("open") until someone
+    decides it, then records who decided, when, and the answer. Each kind declares its own
+    `status` choices (sharing OPEN and DECLINED) and names the field that holds the answer;
+    ourplan.portal.services.answer_request does the answering for every kind."""
+
+    OPEN = "open"
+    DECLINED = "declined"
+    # The name of the text field holding the answer (the same name as the services' argument).
+    answer_field: ClassVar[str]
+
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    if TYPE_CHECKING:
+        person: Person
+        status: str
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.OPEN
+
+
 class ProposalStatus(models.TextChoices):
-    OPEN = "open", "Waiting for your coordinator"
+    OPEN = AnsweredRequest.OPEN, "Waiting for your coordinator"
     ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
+    DECLINED = AnsweredRequest.DECLINED, "Declined"
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-class ChangeProposal(VersionedModel):
+class ChangeProposal(AnsweredRequest):
     """A change the person (or their representative) would like in a part of the plan that is
     not theirs alone to write. Their coordinator accepts it (and makes the change) or declines
     it with a reason the person reads on their page."""
+
+    answer_field = "reason"
 
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT,
                                related_name="change_proposals")
@@ -193,12 +231,7 @@ class ChangeProposal(VersionedModel):
                                     related_name="+")
     status = models.CharField(max_length=12, choices=ProposalStatus.choices,
                               default=ProposalStatus.OPEN)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
-    reason = models.TextField("Reason", blank=True, max_length=REQUEST_TEXT_MAX,
-                              validators=[MaxLengthValidator(REQUEST_TEXT_MAX,
-                                                             REQUEST_TOO_LONG)])
+    reason = _answer_text("Reason")
 
     # The person and their representative reach these, and staff who can see the person.
     objects = PersonRecordQuerySet.as_manager()
@@ -209,20 +242,18 @@ class ChangeProposal(VersionedModel):
     def __str__(self) -> str:
         return f"Proposal for {self.get_section_display()}: {self.text[:40]}"
 
-    @property
-    def is_open(self) -> bool:
-        return self.status == ProposalStatus.OPEN
-
 
 class CoordinatorRequestStatus(models.TextChoices):
-    OPEN = "open", "Waiting for an answer"
+    OPEN = AnsweredRequest.OPEN, "Waiting for an answer"
     DONE = "done", "Done"
-    DECLINED = "declined", "Declined"
+    DECLINED = AnsweredRequest.DECLINED, "Declined"
 
 
-class CoordinatorChangeRequest(VersionedModel):
+class CoordinatorChangeRequest(AnsweredRequest):
     """The person asks for a different named coordinator. Staff change the coordinator on the
     care team pages and mark the request done, or decline it with a reason."""
+
+    answer_field = "response"
 
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT,
                                related_name="coordinator_change_requests")
@@ -236,12 +267,7 @@ class CoordinatorChangeRequest(VersionedModel):
                                  max_length=200, blank=True)
     status = models.CharField(max_length=12, choices=CoordinatorRequestStatus.choices,
                               default=CoordinatorRequestStatus.OPEN)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
-    response = models.TextField("Response", blank=True, max_length=REQUEST_TEXT_MAX,
-                                validators=[MaxLengthValidator(REQUEST_TEXT_MAX,
-                                                               REQUEST_TOO_LONG)])
+    response = _answer_text("Response")
 
     objects = PersonRecordQuerySet.as_manager()
 
@@ -250,7 +276,3 @@ class CoordinatorChangeRequest(VersionedModel):
 
     def __str__(self) -> str:
         return f"Different coordinator for {self.person}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.status == CoordinatorRequestStatus.OPEN

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,6 +27,7 @@ from ourplan.plans import services as plan_services
 from ourplan.plans.models import AboutMe, Outcome, Plan, WorkingEntry
 from ourplan.plans.workflow import sections_for
 from ourplan.portal.models import (
+    AnsweredRequest,
     ChangeProposal,
     CoordinatorChangeRequest,
     CoordinatorRequestStatus,
@@ -36,6 +38,7 @@ from ourplan.reviews.schedule import TriggerReason
 from ourplan.reviews.services import review_trigger_record
 
 T = TypeVar("T")
+R = TypeVar("R", bound=AnsweredRequest)
 
 SECTION_NOT_IN_PLAN = "Select a part of your plan from the list"
 TEXT_NEEDED = "Say what you would like changed"
@@ -159,6 +162,52 @@ def own_outcome_update(*, actor: User, outcome: Outcome, version: int,
         versions=versions)
 
 
+# --- answering what the person asked ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Answering(Generic[R]):
+    """How staff answer one kind of request: how it is locked, who may answer, the audit action
+    (followed by "_<status>") and what the person who asked is told."""
+
+    lock: Callable[[User, R], R]
+    perm: str
+    action: str
+    asked_by: Callable[[R], User]
+    subject: Callable[[str], str]
+    body: str
+
+
+def _refuse_unless_open(record: AnsweredRequest, version: int) -> None:
+    check_version(record, version)
+    if not record.is_open:
+        raise ValidationError({"__all__": ALREADY_DECIDED})
+
+
+def answer_request(answering: Answering[R], *, actor: User, record: R, version: int,
+                   status: str, answer: str) -> R:
+    """Staff answer an open request once: a reason is needed to decline; who answered, when and
+    the answer are kept, the answer is audited and the person who asked is told."""
+    record = answering.lock(actor, record)
+    _require(actor, answering.perm, record.person)
+    _refuse_unless_open(record, version)
+    field = record.answer_field
+    if status == record.DECLINED and not (answer or "").strip():
+        raise ValidationError({field: REASON_NEEDED})
+    apply_fields(record, {field: (answer or "").strip()}, [field])
+    record.status = status
+    record.decided_by = actor
+    record.decided_at = timezone.now()
+    bump_version(record)
+    record.save()
+    action = f"{answering.action}_{status}"
+    audit_record(actor=actor, action=action, person=record.person, obj=record,
+                 changes={"status": [record.OPEN, status], field: getattr(record, field)})
+    _tell_person(user=answering.asked_by(record), person=record.person,
+                 key=f"{action}.{record.pk}", subject=answering.subject(status),
+                 body=answering.body)
+    return record
+
+
 # --- proposals ---------------------------------------------------------------------------------
 
 def _locked_plan(actor: User, plan: Plan) -> Plan:
@@ -208,9 +257,7 @@ def proposal_withdraw(*, actor: User, proposal: ChangeProposal, version: int) ->
     proposal = _locked_proposal(actor, proposal)
     if proposal.proposed_by_id != actor.pk:
         _require(actor, "portal.propose", proposal.person)
-    check_version(proposal, version)
-    if not proposal.is_open:
-        raise ValidationError({"__all__": ALREADY_DECIDED})
+    _refuse_unless_open(proposal, version)
     proposal.status = ProposalStatus.WITHDRAWN
     bump_version(proposal)
     proposal.save(update_fields=["status", "version", "updated_at"])
@@ -219,46 +266,28 @@ def proposal_withdraw(*, actor: User, proposal: ChangeProposal, version: int) ->
     return proposal
 
 
-def _decide(*, actor: User, proposal: ChangeProposal, version: int, status: str,
-            reason: str) -> ChangeProposal:
-    proposal = _locked_proposal(actor, proposal)
-    _require(actor, "plans.change_plan", proposal.person)
-    check_version(proposal, version)
-    if not proposal.is_open:
-        raise ValidationError({"__all__": ALREADY_DECIDED})
-    if status == ProposalStatus.DECLINED and not (reason or "").strip():
-        raise ValidationError({"reason": REASON_NEEDED})
-    apply_fields(proposal, {"reason": (reason or "").strip()}, ["reason"])
-    proposal.status = status
-    proposal.decided_by = actor
-    proposal.decided_at = timezone.now()
-    bump_version(proposal)
-    proposal.save()
-    audit_record(actor=actor, action=f"portal.proposal_{status}", person=proposal.person,
-                 obj=proposal, changes={"status": [ProposalStatus.OPEN, status],
-                                        "reason": proposal.reason})
-    _tell_person(user=proposal.proposed_by, person=proposal.person,
-                 key=f"portal.proposal_{status}.{proposal.pk}",
-                 subject=f"Your proposed change has been {status}",
-                 body=("Your coordinator has answered the change you proposed to your plan. "
-                       "Sign in to Ourplan to see their answer."))
-    return proposal
+PROPOSAL_ANSWERING: Answering[ChangeProposal] = Answering(
+    lock=_locked_proposal, perm="plans.change_plan", action="portal.proposal",
+    asked_by=lambda proposal: proposal.proposed_by,
+    subject=lambda status: f"Your proposed change has been {status}",
+    body=("Your coordinator has answered the change you proposed to your plan. "
+          "Sign in to Ourplan to see their answer."))
 
 
 @transaction.atomic
 def proposal_accept(*, actor: User, proposal: ChangeProposal, version: int,
                     reason: str = "") -> ChangeProposal:
     """The coordinator accepts the proposal (and makes the change in the plan themselves)."""
-    return _decide(actor=actor, proposal=proposal, version=version,
-                   status=ProposalStatus.ACCEPTED, reason=reason)
+    return answer_request(PROPOSAL_ANSWERING, actor=actor, record=proposal, version=version,
+                          status=ProposalStatus.ACCEPTED, answer=reason)
 
 
 @transaction.atomic
 def proposal_decline(*, actor: User, proposal: ChangeProposal, version: int,
                      reason: str) -> ChangeProposal:
     """The coordinator declines the proposal, saying why; the person reads the reason."""
-    return _decide(actor=actor, proposal=proposal, version=version,
-                   status=ProposalStatus.DECLINED, reason=reason)
+    return answer_request(PROPOSAL_ANSWERING, actor=actor, record=proposal, version=version,
+                          status=ProposalStatus.DECLINED, answer=reason)
 
 
 # --- asking for a review now ---------------------------------------------------------------------
@@ -320,42 +349,24 @@ def coordinator_change_ask(*, actor: User, person: Person, reason: str,
     return request
 
 
-def _answer(*, actor: User, request: CoordinatorChangeRequest, version: int, status: str,
-            response: str) -> CoordinatorChangeRequest:
-    request = _locked_request(actor, request)
-    _require(actor, "people.change_care_team", request.person)
-    check_version(request, version)
-    if not request.is_open:
-        raise ValidationError({"__all__": ALREADY_DECIDED})
-    if status == CoordinatorRequestStatus.DECLINED and not (response or "").strip():
-        raise ValidationError({"response": REASON_NEEDED})
-    apply_fields(request, {"response": (response or "").strip()}, ["response"])
-    request.status = status
-    request.decided_by = actor
-    request.decided_at = timezone.now()
-    bump_version(request)
-    request.save()
-    audit_record(actor=actor, action=f"portal.coordinator_change_{status}",
-                 person=request.person, obj=request,
-                 changes={"status": [CoordinatorRequestStatus.OPEN, status],
-                          "response": request.response})
-    _tell_person(user=request.requested_by, person=request.person,
-                 key=f"portal.coordinator_change_{status}.{request.pk}",
-                 subject="Your request for a different coordinator has been answered",
-                 body="Sign in to Ourplan to see the answer to your request.")
-    return request
+COORDINATOR_CHANGE_ANSWERING: Answering[CoordinatorChangeRequest] = Answering(
+    lock=_locked_request, perm="people.change_care_team", action="portal.coordinator_change",
+    asked_by=lambda request: request.requested_by,
+    subject=lambda _: "Your request for a different coordinator has been answered",
+    body="Sign in to Ourplan to see the answer to your request.")
 
 
 @transaction.atomic
 def coordinator_change_done(*, actor: User, request: CoordinatorChangeRequest, version: int,
                             response: str = "") -> CoordinatorChangeRequest:
     """Staff mark the request done, after changing the named coordinator on the care team."""
-    return _answer(actor=actor, request=request, version=version,
-                   status=CoordinatorRequestStatus.DONE, response=response)
+    return answer_request(COORDINATOR_CHANGE_ANSWERING, actor=actor, record=request,
+                          version=version, status=CoordinatorRequestStatus.DONE, answer=response)
 
 
 @transaction.atomic
 def coordinator_change_decline(*, actor: User, request: CoordinatorChangeRequest, version: int,
                                response: str) -> CoordinatorChangeRequest:
-    return _answer(actor=actor, request=request, version=version,
-                   status=CoordinatorRequestStatus.DECLINED, response=response)
+    return answer_request(COORDINATOR_CHANGE_ANSWERING, actor=actor, record=request,
+                          version=version, status=CoordinatorRequestStatus.DECLINED,
+                          answer=response)

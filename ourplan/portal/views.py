@@ -9,6 +9,7 @@ to do this is a 403."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -246,6 +247,21 @@ def about_me(request: HttpRequest, person_id: Any) -> HttpResponse:
     )
 
 
+def _versioned_post(request: HttpRequest, service: Callable[..., Any], *, failed: str,
+                    succeeded: str, done: str, **kwargs: Any) -> HttpResponse:
+    """A button that posts only the record's version: run `service` on it, say how it went
+    (the service's own message if it refused) and go to `done`."""
+    form = VersionForm(request.POST)
+    if form.is_valid():
+        call_service(form, service, actor=_user(request), version=form.cleaned_data["version"],
+                     **kwargs)
+    if form.errors:
+        messages.error(request, " ".join(str(e) for e in form.non_field_errors()) or failed)
+    else:
+        messages.success(request, succeeded)
+    return redirect(done)
+
+
 def _working_url(person: Person) -> str:
     return reverse("portal:working", kwargs={"person_id": person.pk})
 
@@ -297,16 +313,9 @@ def working_edit(request: HttpRequest, person_id: Any, entry_id: Any) -> HttpRes
 def working_remove(request: HttpRequest, person_id: Any, entry_id: Any) -> HttpResponse:
     person, plan = _own_words(request, person_id)
     entry = _entry(plan, entry_id)
-    form = VersionForm(request.POST)
-    if form.is_valid():
-        call_service(form, services.own_working_entry_remove, actor=_user(request),
-                     entry=entry, version=form.cleaned_data["version"])
-    if form.errors:
-        messages.error(request, " ".join(str(e) for e in form.non_field_errors())
-                       or "This could not be removed. Try again")
-    else:
-        messages.success(request, f"Removed. {INFORMAL_REVIEW}")
-    return redirect(_working_url(person))
+    return _versioned_post(request, services.own_working_entry_remove, entry=entry,
+                           failed="This could not be removed. Try again",
+                           succeeded=f"Removed. {INFORMAL_REVIEW}", done=_working_url(person))
 
 
 @login_required
@@ -359,16 +368,10 @@ def proposal_withdraw(request: HttpRequest, person_id: Any, proposal_id: Any) ->
                 .filter(plan=plan, pk=proposal_id).first())
     if proposal is None:
         raise Http404
-    form = VersionForm(request.POST)
-    if form.is_valid():
-        call_service(form, services.proposal_withdraw, actor=_user(request),
-                     proposal=proposal, version=form.cleaned_data["version"])
-    if form.errors:
-        messages.error(request, " ".join(str(e) for e in form.non_field_errors())
-                       or "This could not be withdrawn. Try again")
-    else:
-        messages.success(request, "Your proposal has been withdrawn")
-    return redirect(_person_url(person) + "#proposals")
+    return _versioned_post(request, services.proposal_withdraw, proposal=proposal,
+                           failed="This could not be withdrawn. Try again",
+                           succeeded="Your proposal has been withdrawn",
+                           done=_person_url(person) + "#proposals")
 
 
 @login_required

@@ -5,6 +5,8 @@ person answer."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -81,64 +83,66 @@ def _coordinator_request(request: HttpRequest, person: Person,
     return found
 
 
-def _answer_page(request: HttpRequest, *, person: Person, record: Any, what: str,
-                 decline: bool, service: Any, reason_arg: str, success: str) -> HttpResponse:
-    form = AnswerForm(request.POST or None, reason_required=decline,
-                      initial={"version": record.version})
-    return form_page(
-        request, form, template="portal/answer.jinja",
-        context={"person": person, "record": record, "what": what, "decline": decline},
-        save=lambda: service(actor=_user(request), version=form.cleaned_data["version"],
-                             **{reason_arg: form.cleaned_data["reason"]}, **{what: record}),
-        success=lambda _: success,
-        done=_list_url(person),
-    )
+@dataclass(frozen=True)
+class _Answerable:
+    """One kind of request staff answer: who may answer it, the word for it (the service's
+    keyword and the page's), the service's keyword for the answer, the URL's keyword for its
+    id, and how to find it on the person's plan."""
+
+    perm: str
+    what: str
+    answer_arg: str
+    id_kwarg: str
+    find: Callable[[HttpRequest, Person, Plan, Any], Any]
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def proposal_accept(request: HttpRequest, person_id: Any, proposal_id: Any) -> HttpResponse:
-    person, plan = _person_and_plan(request, person_id, purpose="plan_requests")
-    if not request.user.has_perm("plans.change_plan", person):
-        raise PermissionDenied
-    return _answer_page(request, person=person, record=_proposal(request, plan, proposal_id),
-                        what="proposal", decline=False, service=services.proposal_accept,
-                        reason_arg="reason",
-                        success="Proposal accepted. Make the change in the plan")
+PROPOSALS = _Answerable(
+    perm="plans.change_plan", what="proposal", answer_arg="reason", id_kwarg="proposal_id",
+    find=lambda request, _, plan, pk: _proposal(request, plan, pk))
+COORDINATOR_REQUESTS = _Answerable(
+    perm="people.change_care_team", what="request", answer_arg="response",
+    id_kwarg="request_id",
+    find=lambda request, person, _, pk: _coordinator_request(request, person, pk))
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def proposal_decline(request: HttpRequest, person_id: Any, proposal_id: Any) -> HttpResponse:
-    person, plan = _person_and_plan(request, person_id, purpose="plan_requests")
-    if not request.user.has_perm("plans.change_plan", person):
-        raise PermissionDenied
-    return _answer_page(request, person=person, record=_proposal(request, plan, proposal_id),
-                        what="proposal", decline=True, service=services.proposal_decline,
-                        reason_arg="reason", success="Proposal declined. The person can "
-                                                     "read your reason")
+def _answer_view(kind: _Answerable, *, decline: bool, service: Callable[..., Any],
+                 success: str) -> Callable[..., HttpResponse]:
+    """A staff page answering one request: only for those with the kind's permission on the
+    person; a form for the answer (needed when declining), then `service` and back to the
+    list."""
+
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def view(request: HttpRequest, person_id: Any, **ids: Any) -> HttpResponse:
+        person, plan = _person_and_plan(request, person_id, purpose="plan_requests")
+        if not request.user.has_perm(kind.perm, person):
+            raise PermissionDenied
+        record = kind.find(request, person, plan, ids[kind.id_kwarg])
+        form = AnswerForm(request.POST or None, reason_required=decline,
+                          initial={"version": record.version})
+        return form_page(
+            request, form, template="portal/answer.jinja",
+            context={"person": person, "record": record, "what": kind.what,
+                     "decline": decline},
+            save=lambda: service(actor=_user(request), version=form.cleaned_data["version"],
+                                 **{kind.answer_arg: form.cleaned_data["reason"],
+                                    kind.what: record}),
+            success=lambda _: success,
+            done=_list_url(person),
+        )
+
+    return view
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def coordinator_done(request: HttpRequest, person_id: Any, request_id: Any) -> HttpResponse:
-    person, _ = _person_and_plan(request, person_id, purpose="plan_requests")
-    if not request.user.has_perm("people.change_care_team", person):
-        raise PermissionDenied
-    return _answer_page(request, person=person,
-                        record=_coordinator_request(request, person, request_id),
-                        what="request", decline=False, service=services.coordinator_change_done,
-                        reason_arg="response", success="Request marked as done")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def coordinator_decline(request: HttpRequest, person_id: Any, request_id: Any) -> HttpResponse:
-    person, _ = _person_and_plan(request, person_id, purpose="plan_requests")
-    if not request.user.has_perm("people.change_care_team", person):
-        raise PermissionDenied
-    return _answer_page(request, person=person,
-                        record=_coordinator_request(request, person, request_id),
-                        what="request", decline=True,
-                        service=services.coordinator_change_decline, reason_arg="response",
-                        success="Request declined. The person can read your reason")
+proposal_accept = _answer_view(
+    PROPOSALS, decline=False, service=services.proposal_accept,
+    success="Proposal accepted. Make the change in the plan")
+proposal_decline = _answer_view(
+    PROPOSALS, decline=True, service=services.proposal_decline,
+    success="Proposal declined. The person can read your reason")
+coordinator_done = _answer_view(
+    COORDINATOR_REQUESTS, decline=False, service=services.coordinator_change_done,
+    success="Request marked as done")
+coordinator_decline = _answer_view(
+    COORDINATOR_REQUESTS, decline=True, service=services.coordinator_change_decline,
+    success="Request declined. The person can read your reason")
