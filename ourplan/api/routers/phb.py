@@ -31,6 +31,7 @@ from ourplan.budgets.pa_costs import pa_costs
 from ourplan.budgets.returns import COLUMNS, phb_returns
 from ourplan.core.audit import audit_record
 from ourplan.core.errors import NotAllowed, NotFound
+from ourplan.people import selectors as people_selectors
 from ourplan.plans import selectors as plan_selectors
 from ourplan.plans.models import Plan
 
@@ -245,8 +246,18 @@ def _user(request: HttpRequest) -> User:
 
 
 def _plan(request: HttpRequest, person_id: str, purpose: str = "budget") -> Plan:
-    return plan_selectors.person_and_plan(user=_user(request), person_id=person_id,
-                                          purpose=purpose)[1]
+    """The plan whose budget is asked about. A nominee reaches the budget they manage but not
+    the plan: for them it is found through the budget, and its content is never read."""
+    user = _user(request)
+    person = people_selectors.person_get(user=user, person_id=person_id, purpose=purpose)
+    plan = plan_selectors.plan_for_person(user=user, person=person)
+    if plan is None:
+        budget = (Budget.objects.visible_to(user).filter(person=person)
+                  .select_related("plan").first())
+        if budget is None:
+            raise NotFound()
+        plan = budget.plan
+    return plan
 
 
 def _sheet(request: HttpRequest, plan: Plan) -> selectors.BudgetSheet:
