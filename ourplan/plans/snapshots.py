@@ -3,12 +3,13 @@ snapshots in plain words ("Added outcome: …; review date moved from … to …
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from ourplan.budgets.snapshots import budget_snapshot, describe_budget_changes
 from ourplan.core.audit import snapshot
 from ourplan.plans.entries import ENTRY_KINDS
-from ourplan.plans.models import Plan
+from ourplan.plans.models import Outcome, Plan, PlanEntry, WorkingEntry
 from ourplan.plans.workflow import Section, SectionStatus
 
 ABOUT_ME_LABELS = {
@@ -35,8 +36,29 @@ ACTION_LABELS = {"owner_kind": "who will do it", "owner": "their name", "by_when
                  "status": "status"}
 
 
-def plan_snapshot(plan: Plan) -> dict[str, Any]:
+@dataclass(frozen=True)
+class PlanContent:
+    """The plan's lists, read once (a fixed number of queries): a page that shows them and also
+    compares them with the agreed version passes this to `plan_snapshot` rather than reading
+    them twice."""
+
+    working: list[WorkingEntry]
+    entries: dict[str, list[PlanEntry]]
+    outcomes: list[Outcome]  # each with its actions prefetched
+
+
+def plan_content(plan: Plan) -> PlanContent:
+    return PlanContent(
+        working=list(plan.working_entries.all()),
+        entries={kind.slug: list(kind.model._default_manager.filter(plan=plan))
+                 for kind in ENTRY_KINDS},
+        outcomes=list(plan.outcomes.prefetch_related("actions")),
+    )
+
+
+def plan_snapshot(plan: Plan, content: PlanContent | None = None) -> dict[str, Any]:
     """Everything the person agrees to, in a form that never changes once stored."""
+    content = content or plan_content(plan)
     about = plan.about_me
     snap = {
         "kind": plan.kind,
@@ -45,10 +67,10 @@ def plan_snapshot(plan: Plan) -> dict[str, Any]:
         "sections": {row.section: row.status for row in plan.sections.all()},
         "about_me": {name: getattr(about, name) for name in ABOUT_ME_LABELS},
         "working": [{"id": str(e.pk), "kind": e.kind, "text": e.text,
-                     "perspective": e.perspective} for e in plan.working_entries.all()],
+                     "perspective": e.perspective} for e in content.working],
         "entries": {
             kind.slug: [{"id": str(e.pk), **snapshot(e, kind.fields)}
-                        for e in kind.model._default_manager.filter(plan=plan)]
+                        for e in content.entries[kind.slug]]
             for kind in ENTRY_KINDS
         },
         "outcomes": [
@@ -56,7 +78,7 @@ def plan_snapshot(plan: Plan) -> dict[str, Any]:
              **snapshot(o, tuple(OUTCOME_LABELS)),
              "actions": [{"id": str(a.pk), "what": a.what,
                           **snapshot(a, tuple(ACTION_LABELS))} for a in o.actions.all()]}
-            for o in plan.outcomes.prefetch_related("actions")
+            for o in content.outcomes
         ],
     }
     budget = budget_snapshot(plan)

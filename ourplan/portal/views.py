@@ -35,7 +35,7 @@ from ourplan.plans.entries import ENTRY_KINDS
 from ourplan.plans.forms import AboutMeForm, WorkingEntryEditForm, WorkingEntryForm
 from ourplan.plans.models import Outcome, Plan, WorkingEntry
 from ourplan.plans.selectors import person_and_plan, plan_for_person
-from ourplan.plans.snapshots import describe_changes, plan_snapshot
+from ourplan.plans.snapshots import describe_changes, plan_content, plan_snapshot
 from ourplan.plans.workflow import Section, SectionStatus, sections_for
 from ourplan.portal import services
 from ourplan.portal.forms import (
@@ -137,22 +137,23 @@ def _plan_context(user: User, person: Person, plan: Plan) -> dict[str, Any]:
     """The plan in plain words, what changed since it was agreed, and the next review."""
     skipped = {row.section for row in plan.sections.all()
                if row.status == SectionStatus.NOT_APPLICABLE}
+    content = plan_content(plan)
     groups: dict[str, list[tuple[Any, list[Any]]]] = {}
     for kind in ENTRY_KINDS:
         if kind.section in sections_for(plan.kind):
-            entries = list(kind.model._default_manager.filter(plan=plan))
+            entries = content.entries[kind.slug]
             if entries or kind.section not in skipped:
                 groups.setdefault(kind.section, []).append((kind, entries))
     latest = plan.versions.order_by("-number").first()
     return {
         "about": plan.about_me,
-        "working": list(plan.working_entries.all()),
-        "outcomes": [(o, list(o.actions.all()))
-                     for o in plan.outcomes.prefetch_related("actions")],
+        "working": content.working,
+        "outcomes": [(o, list(o.actions.all())) for o in content.outcomes],
         # The list sections that apply, each with its kinds of entry (health has four).
         "entry_sections": [(Section(section), kinds) for section, kinds in groups.items()],
         "latest_version": latest,
-        "changes_since_agreed": (describe_changes(latest.snapshot, plan_snapshot(plan))
+        "changes_since_agreed": (describe_changes(latest.snapshot,
+                                                  plan_snapshot(plan, content))
                                  if latest else []),
         "schedule": ReviewSchedule.objects.visible_to(user).filter(plan=plan).first(),
         "review_asked": list(ReviewTrigger.objects.visible_to(user).filter(
