@@ -20,8 +20,8 @@ from ourplan.core.presenters import format_date
 from ourplan.people.models import Person, PersonalContact
 
 GRANTEE_REQUIRED = "Select who to share the plan with"
-CONTACT_REQUIRED = "Select someone in their circle of family and friends"
-CONTACT_NOT_IN_CIRCLE = "Select someone who is in this person's circle"
+CONTACT_REQUIRED = "Select someone from the circle of family and friends"
+CONTACT_NOT_IN_CIRCLE = "Select someone from the circle of family and friends on this plan"
 STAFF_REQUIRED = "Select a member of staff"
 STAFF_NOT_ACTIVE = "Select a member of staff who still works here"
 TEAM_REQUIRED = "Select a team"

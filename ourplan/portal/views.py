@@ -172,7 +172,7 @@ def _record_context(user: User, person: Person, plan: Plan | None) -> dict[str, 
         .filter(is_named_coordinator=True).first(),
         "decisions": [(s, _appeal_text(s)) for s in decisions],
         "coordinator_requests": list(CoordinatorChangeRequest.objects.visible_to(user)
-                                     .filter(person=person)),
+                                     .filter(person=person).select_related("requested_by")),
     }
 
 

@@ -123,6 +123,21 @@ def test_given_the_person_when_they_ask_for_a_different_coordinator_then_staff_a
     assert Message.objects.filter(key=f"portal.coordinator_change_asked.{request.pk}").exists()
 
 
+def test_given_a_representative_asked_then_the_person_sees_who_asked(client, person, plan):
+    linda = representative_of(person)
+    linda.first_name, linda.last_name = "Linda", "Ellison"
+    linda.save()
+    services.coordinator_change_ask(actor=linda, person=person, reason="They never call back")
+
+    client.force_login(the_person(person))
+    body = client.get(reverse("portal:person", kwargs={"person_id": person.pk})).content.decode()
+    assert "Linda Ellison asked for a different coordinator" in body
+
+    client.force_login(linda)
+    body = client.get(reverse("portal:person", kwargs={"person_id": person.pk})).content.decode()
+    assert "You asked for a different coordinator" in body
+
+
 def test_given_no_reason_when_asking_for_a_different_coordinator_then_asked_for_one(
         client, person, plan):
     client.force_login(the_person(person))
