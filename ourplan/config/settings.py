@@ -151,6 +151,8 @@ PORTAL_INVITATION_DAYS = int(os.environ.get("PORTAL_INVITATION_DAYS", "7"))
 # Where the service is reached, for links in emails (an invitation's link).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 SECOND_FACTOR_PENDING_SECONDS = 5 * 60
+# A link to set a new password (forgotten password) works once, for an hour.
+PASSWORD_RESET_TIMEOUT = 60 * 60
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Ourplan")
 
 # NHS login (OpenID Connect). An empty client id switches it off and hides the button.

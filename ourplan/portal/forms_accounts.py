@@ -1,4 +1,5 @@
-"""Forms for portal accounts: inviting someone, accepting an invitation, and one-time codes."""
+"""Forms for portal accounts: inviting someone, accepting an invitation, one-time codes, and
+passwords (a new one when it is forgotten, and changing it)."""
 
 from __future__ import annotations
 
@@ -118,3 +119,54 @@ class CodeForm(NHSForm):
         if not code.isdigit() or len(code) != 6:
             raise forms.ValidationError(CODE_FORMAT)
         return code
+
+
+EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
+NEW_PASSWORD_HELP = "At least 12 characters. A few words you will remember are a good choice"
+
+
+class ForgottenPasswordForm(NHSForm):
+    """The address to send a link for a new password to."""
+
+    email = forms.EmailField(
+        label="Email address", max_length=254,
+        help_text="The email address your Ourplan account uses",
+        error_messages={"required": "Enter your email address", "invalid": EMAIL_FORMAT},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})
+
+
+class NewPasswordForm(NHSForm):
+    """A new password, typed twice."""
+
+    password = forms.CharField(
+        label="New password", strip=False, help_text=NEW_PASSWORD_HELP,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter a new password"},
+    )
+    password_confirm = forms.CharField(
+        label="Enter the new password again", strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter the new password again"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, second = data.get("password"), data.get("password_confirm")
+        if first and second and first != second:
+            self.add_error("password_confirm", PASSWORDS_DIFFER)
+        return data
+
+
+class PasswordChangeForm(NewPasswordForm):
+    """The current password, then a new one typed twice."""
+
+    current_password = forms.CharField(
+        label="Current password", strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your current password"},
+    )
+    field_order = ["current_password", "password", "password_confirm"]

@@ -1,5 +1,6 @@
 """Portal account pages that sit outside /my/<person>/: accepting an invitation, the code step
-of signing in, NHS login, and the account's own security page."""
+of signing in, NHS login, a new password when it is forgotten, and the account's own security
+page (with changing the password)."""
 
 from django.urls import path
 
@@ -11,7 +12,14 @@ urlpatterns = [
     path("my/<uuid:person_id>/sharing/invite/<uuid:contact_id>/", views.invite_circle,
          name="invite_circle"),
     path("my/account/security/", views.security, name="security"),
+    path("my/account/security/password/", views.password_change, name="password_change"),
     path("sign-in/code/", views.sign_in_code, name="sign_in_code"),
+    path("sign-in/forgotten-password/", views.forgotten_password, name="forgotten_password"),
+    path("sign-in/forgotten-password/sent/", views.forgotten_password_sent,
+         name="forgotten_password_sent"),
+    path("sign-in/new-password/done/", views.new_password_done, name="new_password_done"),
+    path("sign-in/new-password/<str:uidb64>/<str:token>/", views.new_password,
+         name="new_password"),
     path("sign-in/nhs-login/", views.nhs_login_start, name="nhs_login"),
     path("sign-in/nhs-login/callback/", views.nhs_login_callback, name="nhs_login_callback"),
 ]

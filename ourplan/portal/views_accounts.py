@@ -1,6 +1,7 @@
 """Portal account pages: accepting an invitation, the person inviting someone they share with,
-the optional one-time-code second factor (setting it up, and the code step of signing in), and
-signing in with NHS login. Thin: read, validate a form, call one service."""
+the optional one-time-code second factor (setting it up, and the code step of signing in),
+passwords (a link for a new one when it is forgotten, and changing it), and signing in with NHS
+login. Thin: read, validate a form, call one service."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from authlib.common.errors import AuthlibBaseError
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, user_login_failed
+from django.contrib.auth import login, update_session_auth_hash, user_login_failed
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -33,8 +34,15 @@ from ourplan.core.audit import audit_record
 from ourplan.core.errors import NotFound
 from ourplan.core.views_helpers import call_service, form_page
 from ourplan.people import selectors as people
-from ourplan.portal import nhs_login, second_factor
-from ourplan.portal.forms_accounts import AcceptForm, CircleInviteForm, CodeForm
+from ourplan.portal import nhs_login, passwords, second_factor
+from ourplan.portal.forms_accounts import (
+    AcceptForm,
+    CircleInviteForm,
+    CodeForm,
+    ForgottenPasswordForm,
+    NewPasswordForm,
+    PasswordChangeForm,
+)
 from ourplan.portal.invitations import (
     WHAT_IT_LETS_THEM_DO,
     InvitationUnusable,
@@ -235,6 +243,88 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
             return locked_out(request, credentials)
     return render(request, "portal/accounts/sign_in_code.jinja", {"form": form},
                   status=400 if form.errors else 200)
+
+
+# Passwords: a link for a new one when it is forgotten, and changing it while signed in.
+
+@sensitive_post_parameters("email")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def forgotten_password(request: HttpRequest) -> HttpResponse:
+    """Ask for a link to set a new password. The answer is the same whether or not an account
+    uses the address, so nobody can find out which addresses have one."""
+    form = ForgottenPasswordForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid() and call_service(
+        form, passwords.password_reset_request, email=form.cleaned_data["email"],
+    ) is not None:
+        return redirect("portal_accounts:forgotten_password_sent")
+    return render(request, "portal/accounts/forgotten_password.jinja", {"form": form},
+                  status=400 if form.errors else 200)
+
+
+@require_GET
+def forgotten_password_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/accounts/forgotten_password_sent.jinja",
+                  {"valid_for": passwords.reset_link_valid_for()})
+
+
+def _reset_link_unusable(request: HttpRequest, refused: passwords.ResetLinkUnusable
+                         ) -> HttpResponse:
+    return render(request, "portal/accounts/new_password_unusable.jinja",
+                  {"message": refused.message}, status=400)
+
+
+@sensitive_post_parameters("password", "password_confirm")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def new_password(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The page the emailed link opens: choose a new password. The link works once."""
+    try:
+        user = passwords.password_reset_user(uidb64=uidb64, token=token)
+    except passwords.ResetLinkUnusable as refused:
+        return _reset_link_unusable(request, refused)
+    form = NewPasswordForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if call_service(form, passwords.password_reset_set, uidb64=uidb64, token=token,
+                            password=form.cleaned_data["password"]) is not None:
+                return redirect("portal_accounts:new_password_done")
+        except passwords.ResetLinkUnusable as refused:
+            return _reset_link_unusable(request, refused)
+    return render(request, "portal/accounts/new_password.jinja",
+                  {"form": form, "username": user.username},
+                  status=400 if form.errors else 200)
+
+
+@require_GET
+def new_password_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/accounts/new_password_done.jinja")
+
+
+@login_required
+@sensitive_post_parameters("current_password", "password", "password_confirm")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Change the password, from the security page. This session stays signed in; the
+    account's other sessions end."""
+    user = _user(request)
+    form = PasswordChangeForm(request.POST if request.method == "POST" else None)
+
+    def save() -> User:
+        changed = passwords.password_change(
+            user=user, current_password=form.cleaned_data["current_password"],
+            new_password=form.cleaned_data["password"])
+        update_session_auth_hash(request, changed)
+        return changed
+
+    return form_page(
+        request, form, template="portal/accounts/password_change.jinja",
+        context={"has_password": user.has_usable_password()}, save=save,
+        success=lambda _: "Your password has been changed. Anywhere else you were signed in "
+                          "has been signed out",
+        done=reverse("portal_accounts:security"),
+    )
 
 
 # NHS login.
