@@ -10,7 +10,7 @@ from ourplan.accounts.models import User
 from ourplan.core.audit import audit_record
 from ourplan.core.errors import NotFound
 from ourplan.people.models import Person
-from ourplan.plans.models import Plan, PlanSection, PlanStageChange
+from ourplan.plans.models import Plan, PlanSection, PlanStageChange, WorkingEntry
 
 
 def plan_for_person(*, user: User, person: Person) -> Plan | None:
@@ -47,6 +47,15 @@ def plan_for_export(*, user: User | None, person: Person, fmt: str) -> Plan | No
         audit_record(actor=user, action="plan.exported", person=person, obj=plan,
                      changes={"format": fmt})
     return plan
+
+
+def working_entry_of(plan: Plan, entry_id: Any) -> WorkingEntry:
+    """One of this plan's working / not working entries, from the page's own URL; NotFound for
+    any other id (the plan was already read through `visible_to`)."""
+    entry = next((e for e in plan.working_entries.all() if str(e.pk) == str(entry_id)), None)
+    if entry is None:
+        raise NotFound()
+    return entry
 
 
 def person_and_plan(*, user: User, person_id: Any, purpose: str) -> tuple[Person, Plan]:

@@ -203,10 +203,10 @@ def working(request: HttpRequest, person_id: Any) -> HttpResponse:
 
 
 def _entry(plan: Plan, entry_id: Any) -> WorkingEntry:
-    entry = next((e for e in plan.working_entries.all() if str(e.pk) == str(entry_id)), None)
-    if entry is None:
-        raise Http404
-    return entry
+    try:
+        return selectors.working_entry_of(plan, entry_id)
+    except NotFound as missing:
+        raise Http404 from missing
 
 
 @login_required

@@ -60,6 +60,14 @@ class CircleInviteForm(NHSForm):
     )
 
 
+def _passwords_match(form: forms.Form, data: dict[str, Any]) -> dict[str, Any]:
+    """A new password is typed twice: say so beside the second if they differ."""
+    first, second = data.get("password"), data.get("password_confirm")
+    if first and second and first != second:
+        form.add_error("password_confirm", PASSWORDS_DIFFER)
+    return data
+
+
 class AcceptForm(NHSForm):
     """Make a portal account from an invitation."""
 
@@ -93,11 +101,7 @@ class AcceptForm(NHSForm):
         self.fields["email"].widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        first, second = data.get("password"), data.get("password_confirm")
-        if first and second and first != second:
-            self.add_error("password_confirm", PASSWORDS_DIFFER)
-        return data
+        return _passwords_match(self, super().clean() or {})
 
 
 class CodeForm(NHSForm):
@@ -154,11 +158,7 @@ class NewPasswordForm(NHSForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        first, second = data.get("password"), data.get("password_confirm")
-        if first and second and first != second:
-            self.add_error("password_confirm", PASSWORDS_DIFFER)
-        return data
+        return _passwords_match(self, super().clean() or {})
 
 
 class PasswordChangeForm(NewPasswordForm):

@@ -34,7 +34,7 @@ from ourplan.people.selectors import person_care_team, person_get
 from ourplan.plans.entries import ENTRY_KINDS
 from ourplan.plans.forms import AboutMeForm, WorkingEntryEditForm, WorkingEntryForm
 from ourplan.plans.models import Outcome, Plan, WorkingEntry
-from ourplan.plans.selectors import person_and_plan, plan_for_person
+from ourplan.plans.selectors import person_and_plan, plan_for_person, working_entry_of
 from ourplan.plans.snapshots import describe_changes, plan_content, plan_snapshot
 from ourplan.plans.workflow import Section, SectionStatus, sections_for
 from ourplan.portal import services
@@ -284,10 +284,10 @@ def working(request: HttpRequest, person_id: Any) -> HttpResponse:
 
 
 def _entry(plan: Plan, entry_id: Any) -> WorkingEntry:
-    entry = next((e for e in plan.working_entries.all() if str(e.pk) == str(entry_id)), None)
-    if entry is None:
-        raise Http404
-    return entry
+    try:
+        return working_entry_of(plan, entry_id)
+    except NotFound as missing:
+        raise Http404 from missing
 
 
 @login_required

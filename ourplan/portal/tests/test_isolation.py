@@ -41,8 +41,9 @@ pytestmark = pytest.mark.django_db
 # Parameters that are not about one person's record: fixed values are fine for them.
 FIXED = {"fmt": "pdf", "kind": "risks", "section": "about_me", "transition": "prepare",
          "name": "prepare", "number": "1", "token": "x" * 43}
-# Records that are not a person's (delegated authority, PA rates): not part of this check.
-NOT_PERSON_DATA = {"authority_id", "rates_id"}
+# Records that are not a person's (delegated authority, PA rates, an account in a password
+# link): not part of this check.
+NOT_PERSON_DATA = {"authority_id", "rates_id", "uidb64"}
 PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 
