@@ -182,6 +182,8 @@ NHS_LOGIN = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 8
+# A portal account (the person or their family) is signed out after this long without use.
+PORTAL_IDLE_SECONDS = 30 * 60
 SESSION_COOKIE_SECURE = env_flag("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = env_flag("SECURE_COOKIES")
 X_FRAME_OPTIONS = "DENY"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
@@ -28,6 +29,10 @@ class PortalBoundaryMiddleware:
             audit_record(actor=user, action=Action.PORTAL_OUTSIDE_BOUNDARY,
                          object_type="path", changes={"path": request.path[:500]})
             raise Http404
+        if user is not None and user.is_authenticated and getattr(user, "is_portal_user", False):
+            # People often use a shared or family computer: their session ends after a while
+            # without use, not at the end of a working day as staff sessions do.
+            request.session.set_expiry(settings.PORTAL_IDLE_SECONDS)
         response = self.get_response(request)
         if user is not None and user.is_authenticated:
             # A page or file with someone's record on it is never kept by a browser or proxy,
