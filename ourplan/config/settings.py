@@ -162,6 +162,10 @@ NHS_LOGIN = {
     # The provider's /.well-known/openid-configuration (NHS login's sandpit or live).
     "server_metadata_url": os.environ.get("NHS_LOGIN_METADATA_URL", ""),
     "scope": os.environ.get("NHS_LOGIN_SCOPE", "openid profile email phone"),
+    # The vectors of trust asked for on the authorisation request (`vtr`, a JSON list): high
+    # identity proofing (P9), the level at which NHS login vouches for the NHS number, with any of
+    # its credential combinations. Linking or signing in needs identity_proofing_level P9 anyway.
+    "vtr": os.environ.get("NHS_LOGIN_VTR", '["P9.Cp.Cd", "P9.Cp.Ck", "P9.Cm"]'),
     # NHS login wants the client to prove itself at the token endpoint with a JWT signed by its
     # own RSA private key (private_key_jwt, RS512); the public half is registered with NHS login.
     # The key is PEM text (NHS_LOGIN_PRIVATE_KEY) or a file holding it

@@ -5,6 +5,12 @@ the identity NHS login vouches for (issuer and subject); a person accepting an i
 own plan may link NHS login instead of making a password, when NHS login's NHS number is the one
 on the plan.
 
+NHS login vouches for an NHS number only when it has verified the person's identity to a high
+level: `identity_proofing_level` "P9" (P5 is medium, the NHS number not verified; P0 is none).
+The authorisation request asks for that level with a vector of trust (`vtr`, from
+NHS_LOGIN["vtr"]); what was achieved comes back in the `vot` claim. Linking an identity by its
+NHS number, and signing in with a linked identity, both need P9.
+
 At the token endpoint the client proves who it is with private_key_jwt (RFC 7523, as NHS login
 requires): a short-lived JWT assertion signed RS512 with the client's own RSA private key, whose
 public half is registered with NHS login. A deployment without a key may use the client secret
@@ -43,6 +49,11 @@ AUTH_METHODS = ("private_key_jwt", "client_secret_post", "client_secret_basic")
 # NHS login signs nothing but RS512 client assertions, and wants them to expire within 5 minutes.
 ASSERTION_ALG = "RS512"
 ASSERTION_LIFETIME = 300
+# The vectors of trust asked for: high identity proofing (P9) with any of NHS login's credential
+# combinations, as a JSON list, the form NHS login wants in the `vtr` query parameter.
+DEFAULT_VTR = '["P9.Cp.Cd", "P9.Cp.Ck", "P9.Cm"]'
+# The identity proofing level at which NHS login has verified the person and their NHS number.
+HIGH_PROOFING_LEVEL = "P9"
 
 
 def auth_method(config: dict[str, Any]) -> str:
@@ -143,10 +154,21 @@ def client() -> Any:
     return oauth.create_client(CLIENT_NAME)
 
 
+def vtr(config: dict[str, Any]) -> str:
+    """The vector of trust to ask for: NHS_LOGIN["vtr"] when set, else DEFAULT_VTR; blank sends
+    none (NHS login then applies the level registered for the client)."""
+    value = config.get("vtr", DEFAULT_VTR)
+    return str(DEFAULT_VTR if value is None else value).strip()
+
+
 def authorize_redirect(request: HttpRequest, redirect_uri: str) -> HttpResponse:
-    """Send the browser to NHS login. authlib keeps a random state and nonce in the session and
-    checks both when the browser comes back."""
-    response: HttpResponse = client().authorize_redirect(request, redirect_uri)
+    """Send the browser to NHS login, asking for the configured vector of trust. authlib keeps a
+    random state and nonce in the session and checks both when the browser comes back."""
+    extra: dict[str, str] = {}
+    wanted = vtr(dict(settings.NHS_LOGIN))
+    if wanted:
+        extra["vtr"] = wanted
+    response: HttpResponse = client().authorize_redirect(request, redirect_uri, **extra)
     return response
 
 
@@ -158,11 +180,21 @@ class Claims:
     given_name: str
     family_name: str
     email: str
+    # How well NHS login has verified who the person is ("P9", "P5", "P0"; "" when not said), and
+    # the vector of trust achieved.
+    identity_proofing_level: str = ""
+    vot: str = ""
+
+    @property
+    def fully_proven(self) -> bool:
+        """NHS login has verified this person's identity, and so their NHS number, to P9."""
+        return self.identity_proofing_level == HIGH_PROOFING_LEVEL
 
 
 def claims_from_callback(request: HttpRequest) -> Claims:
     """Exchange the code for tokens and return what the verified id_token (and, for anything it
-    leaves out, the userinfo endpoint) says. Raises authlib's errors on a wrong state, nonce,
+    leaves out, the userinfo endpoint) says: the identity proofing level too, where the id_token
+    has the last word. Raises authlib's errors on a wrong state, nonce,
     signature, issuer or audience."""
     app = client()
     token = app.authorize_access_token(request)
@@ -171,7 +203,7 @@ def claims_from_callback(request: HttpRequest) -> Claims:
         from authlib.integrations.base_client import OAuthError
 
         raise OAuthError(error="missing_id_token", description="No verified id_token")
-    if not claims.get("nhs_number"):
+    if not claims.get("nhs_number") or not claims.get("identity_proofing_level"):
         extra = dict(app.userinfo(token=token))
         if extra.get("sub") == claims["sub"]:
             claims = {**extra, **claims}
@@ -182,16 +214,27 @@ def claims_from_callback(request: HttpRequest) -> Claims:
         given_name=str(claims.get("given_name", "")),
         family_name=str(claims.get("family_name", "")),
         email=str(claims.get("email", "")),
+        identity_proofing_level=str(claims.get("identity_proofing_level") or "").strip(),
+        vot=str(claims.get("vot") or "").strip(),
     )
 
 
-def user_for(claims: Claims) -> User | None:
-    """The active portal account linked to this identity, marked as just used; else None."""
+def linked_identity(claims: Claims) -> ExternalIdentity | None:
+    """The identity record linking this (issuer, subject) to an active portal account; else
+    None. Marks nothing."""
     identity = (
         ExternalIdentity.objects.select_related("user")
         .filter(issuer=claims.issuer, subject=claims.subject, user__is_active=True).first()
     )
     if identity is None or not identity.user.is_portal_user:
+        return None
+    return identity
+
+
+def user_for(claims: Claims) -> User | None:
+    """The active portal account linked to this identity, marked as just used; else None."""
+    identity = linked_identity(claims)
+    if identity is None:
         return None
     ExternalIdentity.objects.filter(pk=identity.pk).update(last_used_at=timezone.now())
     return identity.user

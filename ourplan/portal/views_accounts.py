@@ -373,11 +373,25 @@ def _nhs_login_misconfigured(request: HttpRequest, error: ImproperlyConfigured) 
     return _nhs_login_failed(request, "misconfigured", status=503)
 
 
+def _nhs_login_not_fully_proven(request: HttpRequest, claims: nhs_login.Claims, *,
+                                linked: bool) -> HttpResponse:
+    """NHS login has not verified who the person is to P9: nothing is linked nor signed in, and
+    the page says what they can do about it."""
+    audit_record(actor=None, action="user.nhs_login_refused", object_type="nhs_login",
+                 changes={"why": "proofing_level",
+                          "identity_proofing_level": claims.identity_proofing_level[:20],
+                          "vot": claims.vot[:100], "linked": linked})
+    return render(request, "portal/accounts/nhs_login_not_fully_proven.jinja",
+                  {"linked": linked}, status=403)
+
+
 @never_cache
 @require_GET
 def nhs_login_callback(request: HttpRequest) -> HttpResponse:
     """Back from NHS login: sign in the linked account, or accept the waiting invitation when
-    NHS login's NHS number is the invited person's, or say we could not find their plan."""
+    NHS login's NHS number is the invited person's, or say we could not find their plan. Both
+    need NHS login to have verified who the person is to P9: below that, its NHS number is not
+    vouched for, and a linked account must not be entered on a weaker identity."""
     if not nhs_login.is_enabled():
         raise Http404
     try:
@@ -386,8 +400,12 @@ def nhs_login_callback(request: HttpRequest) -> HttpResponse:
         return _nhs_login_misconfigured(request, error)
     except NHS_LOGIN_ERRORS as error:
         return _nhs_login_failed(request, type(error).__name__)
-    user = nhs_login.user_for(claims)
     token = request.session.pop(INVITATION_SESSION_KEY, None)
+    if not claims.fully_proven:
+        linked = nhs_login.linked_identity(claims) is not None
+        if linked or token:
+            return _nhs_login_not_fully_proven(request, claims, linked=linked)
+    user = nhs_login.user_for(claims)
     if user is not None:
         return _signed_in(request, user, method="nhs_login")
     if token:

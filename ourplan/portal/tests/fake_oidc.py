@@ -4,6 +4,11 @@ code, as if the person had signed in), /token (an RS256 id_token signed with a k
 and /userinfo. Tests choose the claims of the next sign-in, and can make it misbehave (a wrong
 nonce, a key nobody published).
 
+Like NHS login, it says how well it verified the person: `identity_proofing_level` ("P9" unless a
+test sets another, or None for no claim) and the vector of trust achieved (`vot`), in the
+id_token and userinfo (or userinfo alone, with `proofing_in_id_token` False). It records the
+vector of trust each /authorize asked for (`vtr_requests`).
+
 By default /token wants the client secret (client_secret_post). Given the client's public key
 (`client_public_key`) it wants private_key_jwt instead, as NHS login does: a client assertion
 signed RS512 with the client's private key, iss and sub the client id, aud the token endpoint,
@@ -54,6 +59,12 @@ class FakeProvider:
     # Misbehaviour, for tests of what the client must refuse.
     nonce_override: str | None = None
     sign_with: RSAKey | None = None
+    # How well the person signing in next has proved who they are; None leaves the claim out.
+    identity_proofing_level: str | None = "P9"
+    vot: str | None = "P9.Cp.Cd"
+    proofing_in_id_token: bool = True
+    # The `vtr` query parameter of each /authorize (None where it was missing).
+    vtr_requests: list[str | None] = field(default_factory=list)
     # The client's registered public key: when set, /token requires private_key_jwt.
     client_public_key: RSAKey | None = None
     assertion_algorithms: tuple[str, ...] = ("RS512",)
@@ -147,10 +158,15 @@ class FakeProvider:
         if query.get("response_type") != "code" or query.get("client_id") != CLIENT_ID:
             _json(handler, 400, {"error": "invalid_request"})
             return
+        self.vtr_requests.append(query.get("vtr"))
+        proofing = {name: value for name, value in (
+            ("identity_proofing_level", self.identity_proofing_level), ("vot", self.vot))
+            if value is not None}
         code = secrets.token_urlsafe(16)
         self.grants[code] = Grant(client_id=query["client_id"],
                                   redirect_uri=query.get("redirect_uri", ""),
-                                  nonce=query.get("nonce", ""), claims=dict(self.claims))
+                                  nonce=query.get("nonce", ""),
+                                  claims={**proofing, **self.claims})
         back = {"code": code, "state": query.get("state", "")}
         handler.send_response(302)
         handler.send_header("Location", f"{query.get('redirect_uri', '')}?{urlencode(back)}")
@@ -176,10 +192,13 @@ class FakeProvider:
             _json(handler, 400, {"error": "invalid_grant"})
             return
         now = int(time.time())
+        in_id_token = {name: value for name, value in grant.claims.items()
+                       if self.proofing_in_id_token
+                       or name not in ("identity_proofing_level", "vot")}
         claims = {"iss": self.issuer, "aud": grant.client_id, "iat": now, "exp": now + 300,
                   "auth_time": now,
                   "nonce": self.nonce_override if self.nonce_override is not None
-                  else grant.nonce, **grant.claims}
+                  else grant.nonce, **in_id_token}
         key = self.sign_with or self.key
         id_token = jwt.encode({"alg": "RS256", "kid": key.kid}, claims, key)
         access_token = secrets.token_urlsafe(16)

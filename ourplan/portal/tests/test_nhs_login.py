@@ -1,8 +1,9 @@
 """NHS login (OpenID Connect) through the real views, against a fake provider on a real port:
 signing in with a linked identity, accepting an invitation with it, and everything the client
 must refuse (wrong state, wrong nonce, a signature from an unknown key, a different NHS number,
-an identity with no plan); and the client proving itself at the token endpoint with
-private_key_jwt or the client secret, and configurations that cannot work."""
+an identity with no plan, an identity NHS login has not verified to P9); and the client proving
+itself at the token endpoint with private_key_jwt or the client secret, and configurations that
+cannot work."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 from ourplan.core.models import AuditEvent
+from ourplan.portal import nhs_login
 from ourplan.portal.invitations import invitation_send
 from ourplan.portal.models import Capacity, ExternalIdentity, Invitation, PortalAccess
 from ourplan.portal.tests.fake_oidc import CLIENT_ID, FakeProvider
@@ -191,6 +193,84 @@ def test_a_different_nhs_number_does_not_accept_the_invitation(client, provider,
     assert Invitation.objects.get(person=person).state == "open"
     assert "_auth_user_id" not in client.session
     assert AuditEvent.objects.filter(action="user.nhs_login_refused").exists()
+
+
+# Identity proofing: NHS login vouches for the NHS number only at P9, so linking by NHS number
+# and signing in with a linked identity both need it.
+
+def test_the_authorisation_request_asks_for_high_identity_proofing(client, provider, settings,
+                                                                   db):
+    assert nhs_login.DEFAULT_VTR == '["P9.Cp.Cd", "P9.Cp.Ck", "P9.Cm"]'
+    _to_provider(client.get(START))
+    assert provider.vtr_requests == ['["P9.Cp.Cd", "P9.Cp.Ck", "P9.Cm"]']
+
+    settings.NHS_LOGIN = provider.settings(vtr='["P9.Cm"]')
+    _to_provider(client.get(START))
+    assert provider.vtr_requests[-1] == '["P9.Cm"]'
+
+
+def test_p9_from_userinfo_alone_accepts_the_invitation(client, provider, planner, person):
+    _, raw = invitation_send(actor=planner, person=person, capacity=Capacity.SELF,
+                             email="cecilia@example.com")
+    provider.claims = _claims(person)
+    provider.proofing_in_id_token = False
+
+    response = client.get(CALLBACK, _to_provider(_accept_with_nhs_login(client, raw)))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:home")
+    assert ExternalIdentity.objects.get(subject="nhs-login-subject-1").nhs_number == (
+        person.nhs_number)
+
+
+@pytest.mark.parametrize("level", ["P5", "P0", None], ids=["P5", "P0", "no-claim"])
+def test_an_identity_not_proven_to_p9_does_not_accept_the_invitation(client, provider, planner,
+                                                                    person, level):
+    _, raw = invitation_send(actor=planner, person=person, capacity=Capacity.SELF,
+                             email="cecilia@example.com")
+    provider.claims = _claims(person)  # the NHS number is the invited person's
+    provider.identity_proofing_level = level
+    provider.vot = f"{level}.Cp.Cd" if level else None
+
+    response = client.get(CALLBACK, _to_provider(_accept_with_nhs_login(client, raw)))
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "NHS login has not fully confirmed who you are yet" in page
+    assert "NHS App" in page
+    assert "making an account with a password" in page
+    assert not PortalAccess.objects.exists()
+    assert not ExternalIdentity.objects.exists()
+    assert Invitation.objects.get(person=person).state == "open"
+    assert "_auth_user_id" not in client.session
+    event = AuditEvent.objects.get(action="user.nhs_login_refused")
+    assert event.changes["why"] == "proofing_level"
+    assert event.changes["identity_proofing_level"] == (level or "")
+    assert event.changes["linked"] is False
+    assert person.nhs_number not in str(event.changes)
+
+
+def test_a_linked_identity_coming_back_at_p5_is_refused(client, provider, person):
+    user = _linked(provider, person)
+    provider.identity_proofing_level = "P5"
+    provider.vot = "P5.Cp.Cd"
+
+    response = _sign_in(client)
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "NHS login has not fully confirmed who you are yet" in page
+    assert "NHS App" in page
+    assert "_auth_user_id" not in client.session
+    assert ExternalIdentity.objects.get(user=user).last_used_at is None
+    assert not AuditEvent.objects.filter(action="user.logged_in").exists()
+    event = AuditEvent.objects.get(action="user.nhs_login_refused")
+    assert event.changes == {"why": "proofing_level", "identity_proofing_level": "P5",
+                             "vot": "P5.Cp.Cd", "linked": True}
+
+    # Back at P9, the same identity signs in.
+    provider.identity_proofing_level, provider.vot = "P9", "P9.Cp.Cd"
+    assert _sign_in(client)["Location"] == reverse("portal:home")
 
 
 def test_nhs_login_is_offered_only_for_the_persons_own_invitation(client, provider, planner,
