@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -18,6 +19,22 @@ PORTAL_PATHS = (
 )
 
 
+SEEN = "portal_seen_at"
+# The idle clock is moved on at most once a minute, so most pages do not rewrite the session.
+SEEN_EVERY_SECONDS = 60
+
+
+def _keep_alive(request: HttpRequest) -> None:
+    """People often use a shared or family computer: a portal session ends after a while
+    without use (`PORTAL_IDLE_SECONDS`), not at the end of a working day as staff sessions do."""
+    session = request.session
+    now = int(time.time())
+    if (session.get_expiry_age() != settings.PORTAL_IDLE_SECONDS
+            or now - int(session.get(SEEN, 0)) >= SEEN_EVERY_SECONDS):
+        session[SEEN] = now
+        session.set_expiry(settings.PORTAL_IDLE_SECONDS)
+
+
 class PortalBoundaryMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -30,9 +47,7 @@ class PortalBoundaryMiddleware:
                          object_type="path", changes={"path": request.path[:500]})
             raise Http404
         if user is not None and user.is_authenticated and getattr(user, "is_portal_user", False):
-            # People often use a shared or family computer: their session ends after a while
-            # without use, not at the end of a working day as staff sessions do.
-            request.session.set_expiry(settings.PORTAL_IDLE_SECONDS)
+            _keep_alive(request)
         response = self.get_response(request)
         if user is not None and user.is_authenticated:
             # A page or file with someone's record on it is never kept by a browser or proxy,

@@ -69,3 +69,18 @@ def test_a_staff_session_keeps_the_working_day(client, planner, settings):
     client.get("/people/")
 
     assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
+
+
+def test_the_idle_clock_is_moved_on_at_most_once_a_minute(client, person):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(the_person(person))
+    client.get(f"/my/{person.pk}/")
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"/my/{person.pk}/")
+
+    writes = [q["sql"] for q in queries if q["sql"].startswith(("UPDATE", "INSERT"))]
+    assert not [sql for sql in writes if "django_session" in sql]
+    assert client.session.get_expiry_age() == 30 * 60
