@@ -12,7 +12,7 @@ from authlib.common.errors import AuthlibBaseError
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, update_session_auth_hash, user_login_failed
+from django.contrib.auth import login, logout, update_session_auth_hash, user_login_failed
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -309,6 +309,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     """Change the password, from the security page. This session stays signed in; the
     account's other sessions end."""
     user = _user(request)
+    credentials = {"username": user.username}
     form = PasswordChangeForm(request.POST if request.method == "POST" else None)
 
     def save() -> User:
@@ -318,13 +319,21 @@ def password_change(request: HttpRequest) -> HttpResponse:
         update_session_auth_hash(request, changed)
         return changed
 
-    return form_page(
+    response = form_page(
         request, form, template="portal/accounts/password_change.jinja",
         context={"has_password": user.has_usable_password()}, save=save,
         success=lambda _: "Your password has been changed. Anywhere else you were signed in "
                           "has been signed out",
         done=reverse("portal_accounts:security"),
     )
+    if "current_password" in form.errors and form.data.get("current_password"):
+        # Guessing the current password from a session left open counts towards the lock-out
+        # like a wrong password at sign-in; once locked, the session ends.
+        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            logout(request)
+            return locked_out(request, credentials)
+    return response
 
 
 # NHS login.

@@ -257,6 +257,22 @@ def test_a_wrong_current_password_is_refused(client, cecilia):
     assert not AuditEvent.objects.filter(action="user.password_changed").exists()
 
 
+def test_guessing_the_current_password_locks_the_account_and_ends_the_session(client, cecilia,
+                                                                             settings):
+    client.force_login(cecilia)
+    wrong = {"current_password": "a guess", "password": NEW_PASSWORD,
+             "password_confirm": NEW_PASSWORD}
+
+    answers = [client.post(CHANGE, wrong).status_code
+               for _ in range(settings.AXES_FAILURE_LIMIT)]
+
+    assert answers[:-1] == [400] * (settings.AXES_FAILURE_LIMIT - 1)
+    assert answers[-1] == 429
+    assert "_auth_user_id" not in client.session
+    assert client.post("/sign-in/", {"username": cecilia.username,
+                                     "password": PASSWORD}).status_code == 429
+
+
 def test_changing_the_password_keeps_this_session_and_ends_the_others(client, cecilia):
     elsewhere = Client()
     elsewhere.force_login(cecilia)
