@@ -4,7 +4,8 @@ Easy read (Accessible Information Standard; Mencap's "Am I making myself clear?"
 sentences, one idea to a line, plain words, big headings. Only our own fixed words are written
 simply here; the person's own words are shown exactly as they are, never rewritten. Where a
 service word is needed ("personal health budget", "named coordinator") the plain words come
-with it, so the person can use it with staff.
+with it, so the person can use it with staff. Each section has a simple picture beside it
+(ourplan.exports.pictures): picture on the left, words on the right.
 
 Every fixed sentence is at most MAX_WORDS words (a test checks each one, and the rendered page).
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from ourplan.core.presenters import format_date
+from ourplan.exports.pictures import pictures_for
 from ourplan.people.models import CareTeamMember
 from ourplan.plans.models import ActionOwner, Perspective, Plan, WorkingKind
 from ourplan.reviews.inputs import review_due_now
@@ -139,4 +141,5 @@ def easy_read_context(plan: Plan, context: dict[str, Any], *,
         "review_on": format_date(due.due_on) if due else "",
         "coordinator": named_coordinator(context["care_team"]),
         "sees_care_team": sees_care_team,
+        "pictures_for": pictures_for,
     }

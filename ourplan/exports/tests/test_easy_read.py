@@ -1,8 +1,10 @@
 """The easy-read plan and one-page summary: plain, short fixed sentences around the person's own
-words (never changed), headings in order, what happens next, and real tagged PDFs."""
+words (never changed), headings in order, a picture beside each section, what happens next, and
+real tagged PDFs."""
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 from decimal import Decimal
@@ -17,6 +19,7 @@ from ourplan.core.models import AuditEvent
 from ourplan.core.presenters import format_date
 from ourplan.demo.data import load_demo
 from ourplan.exports.easy_read import MAX_WORDS, WORDS
+from ourplan.exports.pictures import MAX_BYTES, PICTURES, SECTION_PICTURES
 from ourplan.exports.plans import easy_read_html, export, plan_pdf
 from ourplan.people.models import Person
 from ourplan.plans import services as plan_services
@@ -62,43 +65,63 @@ def agreed(planner, person):
 
 class _Page(HTMLParser):
     """Headings and paragraphs of a page, with the text of the plan (marked data-own-words)
-    kept apart from our own fixed words."""
+    kept apart from our own fixed words; the pictures, and the pictures beside each heading
+    (in the same two-column row, class "row")."""
 
     BLOCKS = ("h1", "h2", "h3", "h4", "p")
+    VOID = ("br", "meta", "img")
 
     def __init__(self) -> None:
         super().__init__()
         self.headings: list[str] = []
         self.fixed: list[str] = []  # our own words, one block at a time
         self.own: list[str] = []  # the plan's words, one element at a time
-        self._stack: list[tuple[str, bool]] = []
+        self.images: list[dict[str, str | None]] = []
+        self.beside: dict[str, list[str | None]] = {}  # h2/h3 text: alts of pictures beside it
+        self._stack: list[tuple[str, bool, list[str | None] | None]] = []
         self._block: list[str] | None = None
+        self._heading: list[str] | None = None
+
+    def _row(self) -> list[str | None] | None:
+        return next((row for _, _, row in reversed(self._stack) if row is not None), None)
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("br", "meta"):
+        if tag == "img":
+            self.images.append(dict(attrs))
+            if (row := self._row()) is not None:
+                row.append(dict(attrs).get("alt"))
+        if tag in self.VOID:
             return
         own = any(name == "data-own-words" for name, _ in attrs)
-        self._stack.append((tag, own))
+        row = [] if "row" in (dict(attrs).get("class") or "").split() else None
+        self._stack.append((tag, own, row))
         if own:
             self.own.append("")
         if tag in self.BLOCKS and not own:
             self._block = []
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
             self.headings.append(tag)
+        if tag in ("h2", "h3"):
+            self._heading = []
 
     def handle_endtag(self, tag):
-        if tag == "br":
+        if tag in self.VOID:
             return
-        popped_tag, _ = self._stack.pop()
+        popped_tag, _, _ = self._stack.pop()
         assert popped_tag == tag, (popped_tag, tag)
         if tag in self.BLOCKS and self._block is not None:
             self.fixed.append("".join(self._block).strip())
             self._block = None
+        if tag in ("h2", "h3") and self._heading is not None:
+            self.beside[" ".join("".join(self._heading).split())] = self._row() or []
+            self._heading = None
 
     def handle_data(self, data):
-        if any(own for _, own in self._stack):
+        if self._heading is not None:
+            self._heading.append(data)
+        if any(own for _, own, _ in self._stack):
             self.own[-1] += data
-        elif self._block is not None and "style" not in [t for t, _ in self._stack]:
+        elif self._block is not None and "style" not in [t for t, _, _ in self._stack]:
             self._block.append(data)
 
 
@@ -118,6 +141,25 @@ def _read(pdf: bytes) -> pypdf.PdfReader:
 
 def _text(reader: pypdf.PdfReader) -> str:
     return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def _figures(reader: pypdf.PdfReader) -> list[str]:
+    """The alt text of every Figure in the PDF's structure tree, in order."""
+    found: list[str] = []
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, pypdf.generic.ArrayObject):
+            for kid in node:
+                walk(kid)
+        elif isinstance(node, pypdf.generic.DictionaryObject):
+            if node.get("/S") == "/Figure":
+                found.append(str(node.get("/Alt", "")))
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(reader.root_object["/StructTreeRoot"])
+    return found
 
 
 def test_every_fixed_sentence_is_short():
@@ -260,3 +302,69 @@ def test_the_command_writes_easy_read(cecilia, tmp_path, fmt):
     assert "Cecilia Adeyemi" in _text(reader)
     assert AuditEvent.objects.filter(action="plan.exported", person=cecilia,
                                      channel="command").get().changes == {"format": fmt}
+
+
+def test_each_picture_is_small_simple_and_drawn_by_us():
+    assert len(PICTURES) >= 10
+    for name, picture in PICTURES.items():
+        svg = picture.svg
+        assert len(svg.encode()) <= MAX_BYTES, (name, len(svg.encode()))
+        tags = set(re.findall(r"<(\w+)", svg))
+        assert tags <= {"svg", "title", "g", "path", "circle", "rect"}, name  # shapes only
+        for outside in ("href", "url(", "font", "<text"):
+            assert outside not in svg, (name, outside)
+        assert svg.count("http") == 1  # the SVG namespace, nothing fetched
+        assert picture.alt.strip(), name
+        assert len(picture.alt.split()) <= 8, name
+        assert base64.b64decode(picture.src.split(",", 1)[1]).decode() == svg
+    for names in SECTION_PICTURES.values():
+        assert all(name in PICTURES for name in names)
+
+
+def test_every_section_heading_has_its_picture_with_alt_text(cecilia):
+    sam = User.objects.get(username="sam.okafor")
+    make_budget.line(sam, make_budget.budget(sam, cecilia.plan), cecilia.plan.outcomes.first())
+    page = _page(easy_read_html(cecilia.plan))
+
+    for key in ("about", "working", "outcomes", "money", "health", "risks", "contingencies",
+                "people", "next"):  # every section heading (h2)
+        alts = page.beside[WORDS[key]]
+        assert alts, key
+        assert all(alt and alt.strip() for alt in alts), key
+    for key, names in SECTION_PICTURES.items():
+        assert page.beside[WORDS[key]] == [PICTURES[n].alt for n in names], key
+
+
+@pytest.mark.parametrize("one_page", [False, True])
+def test_pictures_are_inline_with_alt_text_and_nothing_is_fetched(agreed, one_page):
+    html = easy_read_html(agreed, one_page=one_page)
+    page = _page(html)
+
+    assert page.images
+    for img in page.images:
+        assert (img.get("alt") or "").strip()
+        src = img.get("src") or ""
+        assert src.startswith("data:image/svg+xml;base64,")
+        assert len(base64.b64decode(src.split(",", 1)[1])) <= MAX_BYTES
+    assert not re.search(r"(?:https?:)?//", html.replace("data:image/svg+xml;base64,", ""))
+    assert not re.search(r"\b(?:src|href)=\"(?!data:)", html)
+    assert "url(" not in html
+    assert "@import" not in html
+    if one_page:
+        assert page.beside[WORDS["about"]] == ["A person"]
+        assert page.beside[WORDS["next"]] == ["A calendar"]
+
+
+def test_the_easy_read_pdf_has_its_pictures_as_tagged_figures_with_alt_text(agreed):
+    reader = _read(export(agreed, "easy-read")[0])
+    one_page = _read(export(agreed, "one-page-easy-read")[0])
+
+    assert "/StructTreeRoot" in reader.root_object
+    assert reader.root_object["/MarkInfo"]["/Marked"]  # type: ignore[index]
+    figures = _figures(reader)
+    shown = [PICTURES[n].alt for names in SECTION_PICTURES.values() for n in names]
+    assert all(alt in shown for alt in figures)
+    assert {"A person", "A heart", "A thumbs up", "A thumbs down", "A target, for my goals",
+            "A pound coin", "A phone", "Two people", "A calendar"} <= set(figures)
+    assert _figures(one_page) == ["A person", "A heart", "A calendar"]
+    assert "Practise in my own kitchen" in _text(reader)
