@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ourplan.core.models import BaseModel
+from ourplan.people.querysets import PersonRecordQuerySet
 
 END_BEFORE_START = "The end date must be the same as or after the start date"
 PURPOSE_REQUIRED = "Say what they may see the plan for, like 'to help me at my appointments'"
@@ -23,18 +24,15 @@ class Grantee(models.TextChoices):
     ORGANISATION = "organisation", "An organisation"
 
 
-class ConsentGrantQuerySet(models.QuerySet["ConsentGrant"]):
+class ConsentGrantQuerySet(PersonRecordQuerySet["ConsentGrant"]):
+    """Read like the person's record (`visible_to`: the person, their representative, and staff
+    who may see the person); `current()` is what widens `visible_to` for others."""
+
     def current(self) -> ConsentGrantQuerySet:
         today = timezone.localdate()
         return self.filter(withdrawn_at__isnull=True, start_date__lte=today).filter(
             Q(end_date__isnull=True) | Q(end_date__gte=today)
         )
-
-    def visible_to(self, user: object) -> ConsentGrantQuerySet:
-        """Grants of the people the user may see the record of."""
-        from ourplan.people.models import Person
-
-        return self.filter(person__in=Person.objects.visible_to(user))
 
 
 class ConsentGrant(BaseModel):
