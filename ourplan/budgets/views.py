@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ourplan.accounts.models import User
 from ourplan.budgets import selectors, services
 from ourplan.budgets.forms import (
     BudgetForm,
@@ -32,7 +31,7 @@ from ourplan.budgets.returns import phb_returns, returns_csv
 from ourplan.budgets.services import BudgetNotReady
 from ourplan.core.audit import audit_record
 from ourplan.core.errors import NotFound
-from ourplan.core.views_helpers import call_service, form_page
+from ourplan.core.views_helpers import call_service, form_page, signed_in_user
 from ourplan.people import selectors as people_selectors
 from ourplan.people.models import Person
 from ourplan.plans import selectors as plan_selectors
@@ -40,13 +39,9 @@ from ourplan.plans.forms import TransitionForm
 from ourplan.plans.models import Plan
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _person_and_plan(request: HttpRequest, person_id: Any, purpose: str) -> tuple[Person, Plan]:
     try:
-        return plan_selectors.person_and_plan(user=_user(request), person_id=person_id,
+        return plan_selectors.person_and_plan(user=signed_in_user(request), person_id=person_id,
                                               purpose=purpose)
     except NotFound as error:
         raise Http404 from error
@@ -58,7 +53,7 @@ def _require(request: HttpRequest, perm: str, person: Person | None = None) -> N
 
 
 def _sheet(request: HttpRequest, plan: Plan, purpose: str) -> selectors.BudgetSheet:
-    sheet = selectors.budget_sheet(user=_user(request), plan=plan, purpose=purpose)
+    sheet = selectors.budget_sheet(user=signed_in_user(request), plan=plan, purpose=purpose)
     if sheet is None:
         raise Http404
     return sheet
@@ -73,7 +68,7 @@ def _budget_url(person: Person) -> str:
 def budget_page(request: HttpRequest, person_id: Any) -> HttpResponse:
     person, plan = _person_and_plan(request, person_id, purpose="budget")
     can_change = request.user.has_perm("budgets.change_budget", person)
-    sheet = selectors.budget_sheet(user=_user(request), plan=plan)
+    sheet = selectors.budget_sheet(user=signed_in_user(request), plan=plan)
     if sheet is None:
         return render(request, "budgets/no_budget.jinja",
                       {"person": person, "plan": plan, "can_change": can_change})
@@ -94,7 +89,7 @@ def budget_start(request: HttpRequest, person_id: Any) -> HttpResponse:
     return form_page(
         request, form, template="budgets/budget_form.jinja",
         context={"person": person, "heading": "Start a personal health budget"},
-        save=lambda: services.budget_start(actor=_user(request), plan=plan,
+        save=lambda: services.budget_start(actor=signed_in_user(request), plan=plan,
                                            data=form.service_data()),
         success=lambda _: "Personal health budget started",
         done=_budget_url(person),
@@ -113,7 +108,7 @@ def budget_edit(request: HttpRequest, person_id: Any) -> HttpResponse:
         request, form, template="budgets/budget_form.jinja",
         context={"person": person, "heading": "Change the budget", "budget": budget},
         save=lambda: services.budget_update(
-            actor=_user(request), budget=budget,
+            actor=signed_in_user(request), budget=budget,
             version=form.cleaned_data["version"] or budget.version, data=form.service_data()),
         success=lambda b: _saved_message(budget, b),
         done=_budget_url(person),
@@ -139,7 +134,7 @@ def holding_form(request: HttpRequest, person_id: Any,
     holding = None
     if holding_id is not None:
         try:
-            holding = selectors.holding_get(user=_user(request), budget=budget,
+            holding = selectors.holding_get(user=signed_in_user(request), budget=budget,
                                             holding_id=holding_id)
         except NotFound as error:
             raise Http404 from error
@@ -149,13 +144,13 @@ def holding_form(request: HttpRequest, person_id: Any,
     if holding is None:
         def save() -> Any:
             return services.holding_add(
-                actor=_user(request), budget=budget,
+                actor=signed_in_user(request), budget=budget,
                 version=form.cleaned_data["version"] or budget.version,
                 data=form.service_data())
     else:
         def save() -> Any:
             return services.holding_update(
-                actor=_user(request), holding=holding,
+                actor=signed_in_user(request), holding=holding,
                 version=form.cleaned_data["version"] or holding.version,
                 data=form.service_data())
     return form_page(
@@ -173,7 +168,7 @@ def holding_remove(request: HttpRequest, person_id: Any, holding_id: Any) -> Htt
     _require(request, "budgets.change_budget", person)
     budget = _sheet(request, plan, purpose="edit").budget
     try:
-        holding = selectors.holding_get(user=_user(request), budget=budget,
+        holding = selectors.holding_get(user=signed_in_user(request), budget=budget,
                                         holding_id=holding_id)
     except NotFound as error:
         raise Http404 from error
@@ -184,7 +179,8 @@ def holding_remove(request: HttpRequest, person_id: Any, holding_id: Any) -> Htt
 def _remove(request: HttpRequest, service: Any, **kwargs: Any) -> None:
     form = TransitionForm(request.POST)  # carries just the version
     if form.is_valid():
-        call_service(form, service, actor=_user(request), version=form.cleaned_data["version"],
+        call_service(form, service, actor=signed_in_user(request),
+                     version=form.cleaned_data["version"],
                      **kwargs)
     if form.errors:
         messages.error(request, " ".join(str(e) for e in form.non_field_errors())
@@ -205,7 +201,8 @@ def line_form(request: HttpRequest, person_id: Any, line_id: Any = None) -> Http
     line = None
     if line_id is not None:
         try:
-            line = selectors.cost_line_get(user=_user(request), budget=budget, line_id=line_id)
+            line = selectors.cost_line_get(user=signed_in_user(request), budget=budget,
+                                           line_id=line_id)
         except NotFound as error:
             raise Http404 from error
     initial: dict[str, Any] = {"version": line.version if line else budget.version}
@@ -218,13 +215,13 @@ def line_form(request: HttpRequest, person_id: Any, line_id: Any = None) -> Http
     if line is None:
         def save() -> Any:
             return services.cost_line_add(
-                actor=_user(request), budget=budget,
+                actor=signed_in_user(request), budget=budget,
                 version=form.cleaned_data["version"] or budget.version,
                 data=form.service_data())
     else:
         def save() -> Any:
             return services.cost_line_update(
-                actor=_user(request), line=line,
+                actor=signed_in_user(request), line=line,
                 version=form.cleaned_data["version"] or line.version,
                 data=form.service_data())
     return form_page(
@@ -253,7 +250,7 @@ def line_remove(request: HttpRequest, person_id: Any, line_id: Any) -> HttpRespo
     _require(request, "budgets.change_budget", person)
     budget = _sheet(request, plan, purpose="edit").budget
     try:
-        line = selectors.cost_line_get(user=_user(request), budget=budget, line_id=line_id)
+        line = selectors.cost_line_get(user=signed_in_user(request), budget=budget, line_id=line_id)
     except NotFound as error:
         raise Http404 from error
     _remove(request, services.cost_line_remove, line=line)
@@ -267,7 +264,7 @@ def line_decide(request: HttpRequest, person_id: Any, line_id: Any) -> HttpRespo
     _require(request, "budgets.sign_off_budget", person)
     budget = _sheet(request, plan, purpose="decision").budget
     try:
-        line = selectors.cost_line_get(user=_user(request), budget=budget, line_id=line_id)
+        line = selectors.cost_line_get(user=signed_in_user(request), budget=budget, line_id=line_id)
     except NotFound as error:
         raise Http404 from error
     form = DecisionForm(request.POST or None, initial={"version": line.version})
@@ -275,7 +272,7 @@ def line_decide(request: HttpRequest, person_id: Any, line_id: Any) -> HttpRespo
         request, form, template="budgets/decision_form.jinja",
         context={"person": person, "line": line},
         save=lambda: services.unusual_request_decide(
-            actor=_user(request), line=line, version=form.cleaned_data["version"],
+            actor=signed_in_user(request), line=line, version=form.cleaned_data["version"],
             agreed=form.cleaned_data["agreed"], reason=form.cleaned_data["reason"]),
         success=lambda saved: f"{saved.item}: {saved.get_unusual_decision_display().lower()}",
         done=_budget_url(person),
@@ -294,7 +291,7 @@ def sign_off(request: HttpRequest, person_id: Any) -> HttpResponse:
     problems = sheet.problems
     if request.method == "POST" and form.is_valid():
         try:
-            budget = call_service(form, services.budget_sign_off, actor=_user(request),
+            budget = call_service(form, services.budget_sign_off, actor=signed_in_user(request),
                                   budget=sheet.budget, version=form.cleaned_data["version"])
         except BudgetNotReady as refused:
             problems = refused.problems
@@ -315,7 +312,7 @@ def sign_off(request: HttpRequest, person_id: Any) -> HttpResponse:
 def spending(request: HttpRequest, person_id: Any) -> HttpResponse:
     person, plan = _person_and_plan(request, person_id, purpose="budget_spending")
     quarterly = request.GET.get("period") == "quarter"
-    report = selectors.spending_report(user=_user(request), plan=plan,
+    report = selectors.spending_report(user=signed_in_user(request), plan=plan,
                                        months_per_period=3 if quarterly else 1)
     return render(request, "budgets/spending.jinja", {
         "person": person, "report": report, "quarterly": quarterly,
@@ -328,7 +325,7 @@ def spending(request: HttpRequest, person_id: Any) -> HttpResponse:
 def payment_add(request: HttpRequest, person_id: Any) -> HttpResponse:
     person, plan = _person_and_plan(request, person_id, purpose="budget_payment")
     _require(request, "budgets.record_payment", person)
-    report = selectors.spending_report(user=_user(request), plan=plan)
+    report = selectors.spending_report(user=signed_in_user(request), plan=plan)
     if report is None:
         messages.error(request, services.NOT_IN_FORCE)
         return redirect(_budget_url(person))
@@ -338,7 +335,7 @@ def payment_add(request: HttpRequest, person_id: Any) -> HttpResponse:
     return form_page(
         request, form, template="budgets/payment_form.jinja",
         context={"person": person, "budget": budget},
-        save=lambda: services.payment_record(actor=_user(request), budget=budget,
+        save=lambda: services.payment_record(actor=signed_in_user(request), budget=budget,
                                              data=form.service_data()),
         success=lambda p: f"Payment of £{p.amount:,.2f} recorded",
         done=reverse("budgets:spending", kwargs={"person_id": person.pk}),
@@ -350,11 +347,11 @@ def payment_add(request: HttpRequest, person_id: Any) -> HttpResponse:
 def payment_remove(request: HttpRequest, person_id: Any, payment_id: Any) -> HttpResponse:
     person, plan = _person_and_plan(request, person_id, purpose="budget_payment")
     _require(request, "budgets.record_payment", person)
-    report = selectors.spending_report(user=_user(request), plan=plan)
+    report = selectors.spending_report(user=signed_in_user(request), plan=plan)
     if report is None:
         raise Http404
     try:
-        payment = selectors.payment_get(user=_user(request), budget=report.budget,
+        payment = selectors.payment_get(user=signed_in_user(request), budget=report.budget,
                                         payment_id=payment_id)
     except NotFound as error:
         raise Http404 from error
@@ -367,7 +364,7 @@ def payment_remove(request: HttpRequest, person_id: Any, payment_id: Any) -> Htt
 def version(request: HttpRequest, person_id: Any, number: int) -> HttpResponse:
     person, plan = _person_and_plan(request, person_id, purpose="budget_version")
     try:
-        sheet = selectors.budget_version(user=_user(request), plan=plan, number=number)
+        sheet = selectors.budget_version(user=signed_in_user(request), plan=plan, number=number)
     except NotFound as error:
         raise Http404 from error
     return render(request, "budgets/version.jinja",
@@ -399,11 +396,11 @@ def rates_form(request: HttpRequest, rates_id: Any = None) -> HttpResponse:
                      initial={"version": rates.version if rates else None})
     if rates is None:
         def save() -> Any:
-            return services.pa_rates_add(actor=_user(request), data=form.service_data())
+            return services.pa_rates_add(actor=signed_in_user(request), data=form.service_data())
     else:
         def save() -> Any:
             return services.pa_rates_update(
-                actor=_user(request), rates=rates,
+                actor=signed_in_user(request), rates=rates,
                 version=form.cleaned_data["version"] or rates.version,
                 data=form.service_data())
     return form_page(
@@ -417,7 +414,7 @@ def rates_form(request: HttpRequest, rates_id: Any = None) -> HttpResponse:
 @require_http_methods(["GET"])
 def returns(request: HttpRequest) -> HttpResponse:
     _require(request, "budgets.view_returns")
-    user = _user(request)
+    user = signed_in_user(request)
     data = request.GET if "starts_on_day" in request.GET else None
     form = ReturnsForm(data, initial=ReturnsForm.this_quarter(timezone.localdate()))
     result = None

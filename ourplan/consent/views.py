@@ -22,17 +22,14 @@ from ourplan.consent.forms import TARGETS, ConfirmForm, GrantForm
 from ourplan.consent.models import ConsentGrant
 from ourplan.core.errors import NotFound
 from ourplan.core.presenters import format_date
-from ourplan.core.views_helpers import call_service, form_page
+from ourplan.core.views_helpers import call_service, form_page, signed_in_user
 from ourplan.people.models import Person
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _person(request: HttpRequest, person_id: Any, perm: str, purpose: str) -> Person:
     try:
-        return selectors.portal_person_get(user=_user(request), person_id=person_id, perm=perm,
+        return selectors.portal_person_get(user=signed_in_user(request), person_id=person_id,
+                                           perm=perm,
                                            purpose=purpose)
     except NotFound as error:
         raise Http404 from error
@@ -40,7 +37,7 @@ def _person(request: HttpRequest, person_id: Any, perm: str, purpose: str) -> Pe
 
 def _grant(request: HttpRequest, person: Person, grant_id: Any) -> ConsentGrant:
     try:
-        return selectors.grant_get(user=_user(request), person=person, grant_id=grant_id)
+        return selectors.grant_get(user=signed_in_user(request), person=person, grant_id=grant_id)
     except NotFound as error:
         raise Http404 from error
 
@@ -76,7 +73,7 @@ def list_context(user: User, person: Person, *, invites: bool) -> dict[str, Any]
 def sharing_list(request: HttpRequest, person_id: Any) -> HttpResponse:
     person = _person(request, person_id, "consent.view", purpose="sharing")
     return render(request, "consent/list.jinja", {
-        **list_context(_user(request), person, invites=True),
+        **list_context(signed_in_user(request), person, invites=True),
         "new_url": reverse("consent:new", kwargs={"person_id": person.pk}),
         "withdraw_name": "consent:withdraw", "staff": False,
     })
@@ -88,7 +85,7 @@ def grant_page(request: HttpRequest, person: Person, form: GrantForm, *, templat
     return form_page(
         request, form, template="consent/new.jinja",
         context={"person": person, **template_context},
-        save=lambda: _grant_beside_who(actor=_user(request), person=person,
+        save=lambda: _grant_beside_who(actor=signed_in_user(request), person=person,
                                        **form.service_data()),
         success=lambda g: f"{g.grantee_name} can see the plan from "
                           f"{format_date(g.start_date)}"
@@ -119,7 +116,7 @@ def choices_for(request: HttpRequest, person: Person) -> Any:
     # An organisation chosen from an earlier search stays on offer after a POST with errors.
     kind, _, chosen = str(source.get("who", "")).partition(":")
     return selectors.sharing_choices(
-        user=_user(request), person=person,
+        user=signed_in_user(request), person=person,
         organisation_query=str(source.get("org_q", "")),
         also_organisation=chosen if request.method == "POST" and kind == "organisation"
         else None)
@@ -149,7 +146,7 @@ def withdraw_page(request: HttpRequest, person: Person, grant: ConsentGrant, *,
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            done = call_service(form, services.consent_withdraw, actor=_user(request),
+            done = call_service(form, services.consent_withdraw, actor=signed_in_user(request),
                                 grant=grant)
         except services.SharingAlreadyStopped as error:
             messages.error(request, error.message)
@@ -176,6 +173,6 @@ def sharing_withdraw(request: HttpRequest, person_id: Any, grant_id: Any) -> Htt
 @require_http_methods(["GET"])
 def who_has_looked(request: HttpRequest, person_id: Any) -> HttpResponse:
     person = _person(request, person_id, "consent.view_trail", purpose="who_has_looked")
-    found = trail.person_trail(user=_user(request), person=person,
+    found = trail.person_trail(user=signed_in_user(request), person=person,
                                page_number=request.GET.get("page", 1))
     return render(request, "consent/who_has_looked.jinja", {"person": person, "trail": found})

@@ -14,24 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from ourplan.accounts.models import User
 from ourplan.consent import selectors
 from ourplan.consent.forms import StaffGrantForm
 from ourplan.consent.views import choices_for, grant_page, list_context, withdraw_page
 from ourplan.core.errors import NotFound
+from ourplan.core.views_helpers import person_or_404, signed_in_user
 from ourplan.people.models import Person
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _person(request: HttpRequest, person_id: Any, purpose: str) -> Person:
-    try:
-        return selectors.staff_person_get(user=_user(request), person_id=person_id,
-                                          purpose=purpose)
-    except NotFound as error:
-        raise Http404 from error
 
 
 def _list_url(person: Person) -> str:
@@ -41,9 +29,9 @@ def _list_url(person: Person) -> str:
 @login_required
 @require_http_methods(["GET"])
 def sharing_list(request: HttpRequest, person_id: Any) -> HttpResponse:
-    person = _person(request, person_id, purpose="sharing")
+    person = person_or_404(request, person_id, purpose="sharing", get=selectors.staff_person_get)
     return render(request, "consent/list.jinja", {
-        **list_context(_user(request), person, invites=False),
+        **list_context(signed_in_user(request), person, invites=False),
         "new_url": reverse("consent_staff:new", kwargs={"person_id": person.pk}),
         "withdraw_name": "consent_staff:withdraw", "staff": True,
     })
@@ -52,7 +40,8 @@ def sharing_list(request: HttpRequest, person_id: Any) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def sharing_new(request: HttpRequest, person_id: Any) -> HttpResponse:
-    person = _person(request, person_id, purpose="sharing_new")
+    person = person_or_404(request, person_id, purpose="sharing_new",
+                           get=selectors.staff_person_get)
     if not request.user.has_perm("consent.manage", person):
         raise PermissionDenied
     form = StaffGrantForm(request.POST if request.method == "POST" else None,
@@ -68,9 +57,10 @@ def sharing_new(request: HttpRequest, person_id: Any) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def sharing_withdraw(request: HttpRequest, person_id: Any, grant_id: Any) -> HttpResponse:
-    person = _person(request, person_id, purpose="sharing_withdraw")
+    person = person_or_404(request, person_id, purpose="sharing_withdraw",
+                           get=selectors.staff_person_get)
     try:
-        grant = selectors.grant_get(user=_user(request), person=person, grant_id=grant_id)
+        grant = selectors.grant_get(user=signed_in_user(request), person=person, grant_id=grant_id)
     except NotFound as error:
         raise Http404 from error
     return withdraw_page(request, person, grant, staff=True, back_url=_list_url(person))

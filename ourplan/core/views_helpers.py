@@ -1,9 +1,10 @@
-"""Glue between services and page forms: a service's errors become messages beside the fields."""
+"""Glue between services and page forms: a service's errors become messages beside the fields;
+the signed-in user, and the person a page is about (404 outside the user's scope)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -12,8 +13,30 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from ourplan.core.errors import NotAllowed, NotFound, StaleVersion
+from ourplan.people.selectors import person_get
+
+if TYPE_CHECKING:
+    from ourplan.accounts.models import User
+    from ourplan.people.models import Person
 
 T = TypeVar("T")
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The caller, typed as our `User`, for views that `login_required` (or, for the API,
+    `ourplan.api.auth`, which puts a bearer token's user on `request.user`) keeps anonymous
+    callers out of."""
+    return request.user  # type: ignore[return-value]
+
+
+def person_or_404(request: HttpRequest, person_id: Any, *, purpose: str,
+                  get: Callable[..., Person] = person_get) -> Person:
+    """The person, read through `get` (a selector taking `user`, `person_id` and `purpose`, which
+    audits the read); a person out of reach is the 404 page."""
+    try:
+        return get(user=signed_in_user(request), person_id=person_id, purpose=purpose)
+    except NotFound as error:
+        raise Http404 from error
 
 
 def call_service(form: forms.BaseForm, service: Callable[..., T], **kwargs: Any) -> T | None:

@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ourplan.accounts.models import User
 from ourplan.budgets.models import (
     BudgetStatus,
     CostLine,
@@ -25,7 +24,7 @@ from ourplan.budgets.models import (
 )
 from ourplan.core.audit import audit_record_reads
 from ourplan.core.errors import DomainError, NotFound
-from ourplan.core.views_helpers import call_service, form_page
+from ourplan.core.views_helpers import call_service, form_page, signed_in_user
 from ourplan.governance import selectors, services
 from ourplan.governance.authority import (
     authorities_for,
@@ -59,13 +58,9 @@ from ourplan.plans import selectors as plan_selectors
 from ourplan.plans.models import Plan
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _person_and_plan(request: HttpRequest, person_id: Any, purpose: str) -> tuple[Person, Plan]:
     try:
-        return plan_selectors.person_and_plan(user=_user(request), person_id=person_id,
+        return plan_selectors.person_and_plan(user=signed_in_user(request), person_id=person_id,
                                               purpose=purpose)
     except NotFound as error:
         raise Http404 from error
@@ -98,7 +93,7 @@ def overview(request: HttpRequest, person_id: Any) -> HttpResponse:
 def _overview(request: HttpRequest, person: Person, plan: Plan, form: SubmitForm,
               not_ready: list[str] | None = None, status: int = 200) -> HttpResponse:
     readiness = plan_readiness(plan)
-    icb = icb_for(person, _user(request))
+    icb = icb_for(person, signed_in_user(request))
     goes_to = (route(organisation=icb, decision=DecisionKind.PLAN_SIGN_OFF,
                      amount=readiness.amount, risk=readiness.risk) if icb else None)
     return render(request, "governance/overview.jinja", {
@@ -121,7 +116,7 @@ def submit(request: HttpRequest, person_id: Any) -> HttpResponse:
     if form.is_valid():
         try:
             submission = call_service(form, services.plan_submit_for_sign_off,
-                                      actor=_user(request), plan=plan,
+                                      actor=signed_in_user(request), plan=plan,
                                       version=form.cleaned_data["version"],
                                       note=form.cleaned_data["note"])
         except services.NotReady as refused:
@@ -139,7 +134,7 @@ def submit(request: HttpRequest, person_id: Any) -> HttpResponse:
 
 def _submission(request: HttpRequest, submission_id: Any, purpose: str) -> Submission:
     try:
-        return selectors.submission_get(user=_user(request), submission_id=submission_id,
+        return selectors.submission_get(user=signed_in_user(request), submission_id=submission_id,
                                         purpose=purpose)
     except NotFound as error:
         raise Http404 from error
@@ -153,7 +148,7 @@ def submission_page(request: HttpRequest, person_id: Any, submission_id: Any) ->
     if str(submission.person_id) != str(person_id):
         raise Http404
     can_decide = (submission.status == SubmissionStatus.WAITING
-                  and may_decide(_user(request), submission.authority)
+                  and may_decide(signed_in_user(request), submission.authority)
                   and submission.submitted_by_id != request.user.pk)
     form = DecideForm(_posted(request), initial={"version": submission.version})
     if request.method == "POST":
@@ -164,11 +159,11 @@ def submission_page(request: HttpRequest, person_id: Any, submission_id: Any) ->
             try:
                 if data["decision"] == "approve":
                     decided = call_service(form, services.submission_approve,
-                                           actor=_user(request), submission=submission,
+                                           actor=signed_in_user(request), submission=submission,
                                            version=data["version"], reasons=data["reasons"])
                 else:
                     decided = call_service(form, services.submission_refuse,
-                                           actor=_user(request), submission=submission,
+                                           actor=signed_in_user(request), submission=submission,
                                            version=data["version"], reasons=data["reasons"],
                                            alternatives=data["alternatives"])
             except DomainError as refused:
@@ -194,14 +189,14 @@ def submission_page(request: HttpRequest, person_id: Any, submission_id: Any) ->
 def withdraw(request: HttpRequest, person_id: Any, submission_id: Any) -> HttpResponse:
     person, _plan = _person_and_plan(request, person_id, purpose="sign_off_withdraw")
     _require(request, "governance.submit_plan", person)
-    submission = Submission.objects.visible_to(_user(request)).filter(
+    submission = Submission.objects.visible_to(signed_in_user(request)).filter(
         pk=selectors.as_uuid(submission_id), person=person).first()
     if submission is None:
         raise Http404
     form = WithdrawForm(request.POST)
     if form.is_valid():
         try:
-            done = call_service(form, services.submission_withdraw, actor=_user(request),
+            done = call_service(form, services.submission_withdraw, actor=signed_in_user(request),
                                 submission=submission, version=form.cleaned_data["version"])
         except DomainError as refused:
             form.add_error(None, refused.message)
@@ -252,7 +247,7 @@ def appeal_add(request: HttpRequest, person_id: Any) -> HttpResponse:
         data.update({k: form.cleaned_data[k] for k in
                      ("asked_by", "representative", "grounds", "lodged_on")})
         try:
-            return services.appeal_lodge(actor=_user(request), person=person, data=data)
+            return services.appeal_lodge(actor=signed_in_user(request), person=person, data=data)
         except ValidationError as invalid:
             # The service names the decision by its kind; the page has one choice for it.
             raise ValidationError({
@@ -273,19 +268,19 @@ def appeal_add(request: HttpRequest, person_id: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def appeal_page(request: HttpRequest, person_id: Any, appeal_id: Any) -> HttpResponse:
     try:
-        appeal = selectors.appeal_get(user=_user(request), appeal_id=appeal_id)
+        appeal = selectors.appeal_get(user=signed_in_user(request), appeal_id=appeal_id)
     except NotFound as error:
         raise Http404 from error
     if str(appeal.person_id) != str(person_id):
         raise Http404
-    can_hear = appeal.is_open and services.may_hear(_user(request), appeal)
+    can_hear = appeal.is_open and services.may_hear(signed_in_user(request), appeal)
     form = AppealDecideForm(_posted(request), initial={"version": appeal.version})
     if request.method == "POST":
         if not can_hear:
             raise PermissionDenied
         if form.is_valid():
             try:
-                decided = call_service(form, services.appeal_decide, actor=_user(request),
+                decided = call_service(form, services.appeal_decide, actor=signed_in_user(request),
                                        appeal=appeal, version=form.cleaned_data["version"],
                                        outcome=form.cleaned_data["outcome"],
                                        reasons=form.cleaned_data["reasons"])
@@ -320,7 +315,8 @@ def reduction_add(request: HttpRequest, person_id: Any) -> HttpResponse:
         request, form, template="governance/reduction_form.jinja",
         context={"person": person, "holding": holding},
         save=lambda: services.direct_payment_reduce(
-            actor=_user(request), holding=holding, new_amount=form.cleaned_data["new_amount"],
+            actor=signed_in_user(request), holding=holding,
+            new_amount=form.cleaned_data["new_amount"],
             reasons=form.cleaned_data["reasons"],
             takes_effect_on=form.cleaned_data["takes_effect_on"]),
         success=lambda r: "Written notice of the reduction recorded",
@@ -332,7 +328,7 @@ def reduction_add(request: HttpRequest, person_id: Any) -> HttpResponse:
 @require_http_methods(["GET"])
 def reduction_page(request: HttpRequest, person_id: Any, reduction_id: Any) -> HttpResponse:
     try:
-        reduction = selectors.reduction_get(user=_user(request), reduction_id=reduction_id)
+        reduction = selectors.reduction_get(user=signed_in_user(request), reduction_id=reduction_id)
     except NotFound as error:
         raise Http404 from error
     if str(reduction.person_id) != str(person_id):
@@ -347,10 +343,10 @@ def reduction_page(request: HttpRequest, person_id: Any, reduction_id: Any) -> H
 @require_http_methods(["GET"])
 def approvals(request: HttpRequest) -> HttpResponse:
     """Submissions waiting at the levels this user decides at, oldest first."""
-    rungs = authorities_for(_user(request))
+    rungs = authorities_for(signed_in_user(request))
     _require(request, "governance.view_approvals")
-    waiting = list(selectors.approvals_waiting(user=_user(request)))
-    audit_record_reads(actor=_user(request), action="person.listed",
+    waiting = list(selectors.approvals_waiting(user=signed_in_user(request)))
+    audit_record_reads(actor=signed_in_user(request), action="person.listed",
                        people={s.person_id: s.person for s in waiting}.values(),
                        changes={"list": "decisions waiting"})
     return render(request, "governance/approvals.jinja", {
@@ -363,7 +359,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def authority_list(request: HttpRequest) -> HttpResponse:
     _require(request, "governance.configure_authority")
-    icb = icb_of(_user(request).organisation)
+    icb = icb_of(signed_in_user(request).organisation)
     rows = list(Authority.objects.filter(organisation=icb)) if icb else []
     return render(request, "governance/authority.jinja", {
         "icb": icb, "active_nav": "authority",
@@ -375,7 +371,7 @@ def authority_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def authority_form(request: HttpRequest, authority_id: Any = None) -> HttpResponse:
     _require(request, "governance.configure_authority")
-    icb = icb_of(_user(request).organisation)
+    icb = icb_of(signed_in_user(request).organisation)
     authority = None
     if authority_id is not None:
         authority = Authority.objects.filter(pk=authority_id, organisation=icb).first()
@@ -389,8 +385,8 @@ def authority_form(request: HttpRequest, authority_id: Any = None) -> HttpRespon
 
     def save() -> Authority:
         if authority is None:
-            return services.authority_add(actor=_user(request), data=form.service_data())
-        return services.authority_update(actor=_user(request), authority=authority,
+            return services.authority_add(actor=signed_in_user(request), data=form.service_data())
+        return services.authority_update(actor=signed_in_user(request), authority=authority,
                                          version=form.cleaned_data["version"] or 0,
                                          data=form.service_data())
 
@@ -406,9 +402,9 @@ def authority_form(request: HttpRequest, authority_id: Any = None) -> HttpRespon
 def work(request: HttpRequest) -> HttpResponse:
     """A coordinator's work queue, for their own people or their teams'."""
     _require(request, "governance.view_queue")
-    queue = work_queue(user=_user(request), whose=request.GET.get("whose", MINE),
+    queue = work_queue(user=signed_in_user(request), whose=request.GET.get("whose", MINE),
                        today=timezone.localdate())
-    audit_record_reads(actor=_user(request), action="person.listed", people=queue.people,
+    audit_record_reads(actor=signed_in_user(request), action="person.listed", people=queue.people,
                        changes={"list": "work queue"})
     return render(request, "governance/work.jinja", {"queue": queue, "active_nav": "work",
                                                      "today": timezone.localdate()})

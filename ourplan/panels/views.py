@@ -14,9 +14,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from ourplan.accounts.models import User
 from ourplan.core.errors import NotFound
-from ourplan.core.views_helpers import form_page
+from ourplan.core.views_helpers import form_page, signed_in_user
 from ourplan.panels import selectors, services
 from ourplan.panels.forms import (
     DecisionForm,
@@ -33,10 +32,6 @@ from ourplan.people import selectors as people_selectors
 from ourplan.plans import selectors as plan_selectors
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _require(request: HttpRequest, perm: str, obj: Any = None) -> None:
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied
@@ -49,7 +44,7 @@ def _posted(request: HttpRequest) -> Any:
 
 def _referral(request: HttpRequest, referral_id: Any, purpose: str) -> PanelReferral:
     try:
-        return selectors.panel_referral_get(user=_user(request), referral_id=referral_id,
+        return selectors.panel_referral_get(user=signed_in_user(request), referral_id=referral_id,
                                             purpose=purpose)
     except NotFound as error:
         raise Http404 from error
@@ -72,7 +67,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     """Past referrals and decisions, to search so that repeated decisions become principles."""
     _require(request, "panels.search")
     form = SearchForm(request.GET if request.GET.keys() - {"page"} else None)
-    result = selectors.panel_referral_search(user=_user(request), **form.filters(),
+    result = selectors.panel_referral_search(user=signed_in_user(request), **form.filters(),
                                              page_number=request.GET.get("page"))
     return render(request, "panels/list.jinja", {
         "form": form, "result": result, "active_nav": "panels",
@@ -86,7 +81,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 def principles(request: HttpRequest) -> HttpResponse:
     _require(request, "panels.view_principles")
     form = PrinciplesSearchForm(request.GET if "q" in request.GET else None)
-    result = selectors.local_principles(user=_user(request), query=form.query(),
+    result = selectors.local_principles(user=signed_in_user(request), query=form.query(),
                                         page_number=request.GET.get("page"))
     return render(request, "panels/principles.jinja", {
         "form": form, "result": result, "active_nav": "principles",
@@ -99,20 +94,20 @@ def principles(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def refer(request: HttpRequest, person_id: Any) -> HttpResponse:
     try:
-        person = people_selectors.person_get(user=_user(request), person_id=person_id,
+        person = people_selectors.person_get(user=signed_in_user(request), person_id=person_id,
                                              purpose="panel_referral")
     except NotFound as error:
         raise Http404 from error
-    plan = plan_selectors.plan_for_person(user=_user(request), person=person)
+    plan = plan_selectors.plan_for_person(user=signed_in_user(request), person=person)
     if plan is None:
         raise Http404
     _require(request, "panels.refer", person)
     form = ReferralForm(_posted(request))
-    earlier = selectors.panel_referral_search(user=_user(request), person=person)
+    earlier = selectors.panel_referral_search(user=signed_in_user(request), person=person)
     return form_page(
         request, form, template="panels/refer.jinja",
         context={"person": person, "earlier": earlier},
-        save=lambda: services.panel_refer(actor=_user(request), plan=plan,
+        save=lambda: services.panel_refer(actor=signed_in_user(request), plan=plan,
                                           data=form.service_data()),
         success=lambda _: "Referred to the risk enablement panel",
         done=_detail_url,
@@ -150,7 +145,7 @@ def decide(request: HttpRequest, referral_id: Any) -> HttpResponse:
         request, form, template="panels/decide.jinja",
         context={"referral": referral, "person": referral.person},
         save=lambda: services.panel_decision_record(
-            actor=_user(request), referral=referral, version=form.cleaned_data["version"],
+            actor=signed_in_user(request), referral=referral, version=form.cleaned_data["version"],
             data=form.service_data()),
         success=lambda _: "The panel's decision is recorded. Share it with the person next",
         done=_detail_url,
@@ -169,7 +164,7 @@ def share(request: HttpRequest, referral_id: Any) -> HttpResponse:
         context={"referral": referral, "person": referral.person,
                  "tell": what_to_tell_the_person(referral)},
         save=lambda: services.panel_decision_share(
-            actor=_user(request), referral=referral, version=form.cleaned_data["version"],
+            actor=signed_in_user(request), referral=referral, version=form.cleaned_data["version"],
             shared_on=form.cleaned_data["shared_on"], how=form.cleaned_data["shared_how"]),
         success=lambda _: "Recorded that the decision was shared with the person",
         done=_detail_url,
@@ -188,7 +183,7 @@ def principle(request: HttpRequest, referral_id: Any) -> HttpResponse:
         request, form, template="panels/principle.jinja",
         context={"referral": referral, "person": referral.person},
         save=lambda: services.panel_principle_mark(
-            actor=_user(request), referral=referral, version=form.cleaned_data["version"],
+            actor=signed_in_user(request), referral=referral, version=form.cleaned_data["version"],
             summary=form.cleaned_data["principle_summary"]),
         success=lambda _: "Marked as a local principle: everyone in the ICB can read it",
         done=_detail_url,

@@ -13,10 +13,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ourplan.accounts.models import User
 from ourplan.core.errors import NotFound
-from ourplan.core.views_helpers import call_service, form_page
-from ourplan.people import selectors as people_selectors
+from ourplan.core.views_helpers import call_service, form_page, person_or_404, signed_in_user
 from ourplan.people.models import Person
 from ourplan.plans import selectors, services
 from ourplan.plans.coaching import coach_outcome
@@ -42,20 +40,8 @@ from ourplan.plans.services import TransitionRefused
 from ourplan.plans.workflow import TRANSITIONS_BY_NAME, Section, sections_for
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _person(request: HttpRequest, person_id: Any, purpose: str) -> Person:
-    try:
-        return people_selectors.person_get(user=_user(request), person_id=person_id,
-                                           purpose=purpose)
-    except NotFound as error:
-        raise Http404 from error
-
-
 def _plan(request: HttpRequest, person: Person) -> Plan:
-    plan = selectors.plan_for_person(user=_user(request), person=person)
+    plan = selectors.plan_for_person(user=signed_in_user(request), person=person)
     if plan is None:
         raise Http404
     return plan
@@ -73,8 +59,8 @@ def _plan_url(person: Person) -> str:
 @login_required
 @require_http_methods(["GET"])
 def plan_detail(request: HttpRequest, person_id: Any) -> HttpResponse:
-    person = _person(request, person_id, purpose="plan")
-    plan = selectors.plan_for_person(user=_user(request), person=person)
+    person = person_or_404(request, person_id, purpose="plan")
+    plan = selectors.plan_for_person(user=signed_in_user(request), person=person)
     can_change = request.user.has_perm("plans.change_plan", person)
     if plan is None:
         return render(request, "plans/no_plan.jinja",
@@ -86,13 +72,13 @@ def plan_detail(request: HttpRequest, person_id: Any) -> HttpResponse:
 @login_required
 @require_POST
 def plan_start(request: HttpRequest, person_id: Any) -> HttpResponse:
-    person = _person(request, person_id, purpose="start_plan")
+    person = person_or_404(request, person_id, purpose="start_plan")
     _require_change(request, person)
     form = PlanStartForm(request.POST)
     return form_page(
         request, form, template="plans/no_plan.jinja",
         context={"person": person, "can_change": True},
-        save=lambda: services.plan_start(actor=_user(request), person=person,
+        save=lambda: services.plan_start(actor=signed_in_user(request), person=person,
                                          kind=form.cleaned_data["kind"]),
         success=lambda plan: f"{plan.get_kind_display()} started",
         done=_plan_url(person),
@@ -102,7 +88,7 @@ def plan_start(request: HttpRequest, person_id: Any) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_support_needs(request: HttpRequest, person_id: Any) -> HttpResponse:
-    person = _person(request, person_id, purpose="plan_support_needs")
+    person = person_or_404(request, person_id, purpose="plan_support_needs")
     _require_change(request, person)
     plan = _plan(request, person)
     form = SupportNeedsForm(request.POST or None, instance=plan,
@@ -111,7 +97,7 @@ def plan_support_needs(request: HttpRequest, person_id: Any) -> HttpResponse:
         request, form, template="plans/support_needs.jinja",
         context={"person": person, "plan": plan},
         save=lambda: services.plan_record_support_needs(
-            actor=_user(request), plan=plan, version=form.cleaned_data["version"],
+            actor=signed_in_user(request), plan=plan, version=form.cleaned_data["version"],
             data=form.service_data()),
         success=lambda _: "How much support the planning needs has been recorded",
         done=_plan_url(person),
@@ -121,7 +107,7 @@ def plan_support_needs(request: HttpRequest, person_id: Any) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_section_status(request: HttpRequest, person_id: Any, section: str) -> HttpResponse:
-    person = _person(request, person_id, purpose="plan_section")
+    person = person_or_404(request, person_id, purpose="plan_section")
     _require_change(request, person)
     plan = _plan(request, person)
     if section not in sections_for(plan.kind):
@@ -133,7 +119,7 @@ def plan_section_status(request: HttpRequest, person_id: Any, section: str) -> H
         request, form, template="plans/section_status.jinja",
         context={"person": person, "plan": plan, "section": Section(section)},
         save=lambda: services.plan_section_set_status(
-            actor=_user(request), plan=plan, version=form.cleaned_data["version"],
+            actor=signed_in_user(request), plan=plan, version=form.cleaned_data["version"],
             section=section, status=form.cleaned_data["status"]),
         success=lambda _: f"{Section(section).label}: status saved",
         done=_plan_url(person),
@@ -143,7 +129,7 @@ def plan_section_status(request: HttpRequest, person_id: Any, section: str) -> H
 @login_required
 @require_POST
 def plan_move(request: HttpRequest, person_id: Any, transition: str) -> HttpResponse:
-    person = _person(request, person_id, purpose="plan_move")
+    person = person_or_404(request, person_id, purpose="plan_move")
     _require_change(request, person)
     plan = _plan(request, person)
     if transition not in TRANSITIONS_BY_NAME:
@@ -152,7 +138,7 @@ def plan_move(request: HttpRequest, person_id: Any, transition: str) -> HttpResp
     if form.is_valid():
         try:
             moved = call_service(form, services.TRANSITION_SERVICES[transition],
-                                 actor=_user(request), plan=plan,
+                                 actor=signed_in_user(request), plan=plan,
                                  version=form.cleaned_data["version"])
         except TransitionRefused as refused:
             form.add_error(None, refused.message)
@@ -169,14 +155,14 @@ def plan_move(request: HttpRequest, person_id: Any, transition: str) -> HttpResp
 @login_required
 @require_http_methods(["GET", "POST"])
 def about_me(request: HttpRequest, person_id: Any) -> HttpResponse:
-    person = _person(request, person_id, purpose="plan_about_me")
+    person = person_or_404(request, person_id, purpose="plan_about_me")
     _require_change(request, person)
     plan = _plan(request, person)
     about = plan.about_me
     form = AboutMeForm(request.POST or None, instance=about, initial={"version": about.version})
     return form_page(
         request, form, template="plans/about_me.jinja", context={"person": person, "plan": plan},
-        save=lambda: services.about_me_update(actor=_user(request), plan=plan,
+        save=lambda: services.about_me_update(actor=signed_in_user(request), plan=plan,
                                               version=form.cleaned_data["version"],
                                               data=form.service_data()),
         success=lambda _: "About me has been saved",
@@ -188,14 +174,14 @@ def about_me(request: HttpRequest, person_id: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def working(request: HttpRequest, person_id: Any) -> HttpResponse:
     """What is working and not working, and strengths: the list and a form to add to it."""
-    person = _person(request, person_id, purpose="plan_working")
+    person = person_or_404(request, person_id, purpose="plan_working")
     _require_change(request, person)
     plan = _plan(request, person)
     form = WorkingEntryForm(request.POST or None)
     return form_page(
         request, form, template="plans/working.jinja",
         context={"person": person, "plan": plan, "entries": plan.working_entries.all()},
-        save=lambda: services.working_entry_add(actor=_user(request), plan=plan,
+        save=lambda: services.working_entry_add(actor=signed_in_user(request), plan=plan,
                                                 data=form.service_data()),
         success=lambda entry: f"Added: {entry.text[:60]}",
         done=reverse("plans:working", kwargs={"person_id": person.pk}),
@@ -212,7 +198,7 @@ def _entry(plan: Plan, entry_id: Any) -> WorkingEntry:
 @login_required
 @require_http_methods(["GET", "POST"])
 def working_edit(request: HttpRequest, person_id: Any, entry_id: Any) -> HttpResponse:
-    person = _person(request, person_id, purpose="plan_working")
+    person = person_or_404(request, person_id, purpose="plan_working")
     _require_change(request, person)
     plan = _plan(request, person)
     entry = _entry(plan, entry_id)
@@ -221,7 +207,7 @@ def working_edit(request: HttpRequest, person_id: Any, entry_id: Any) -> HttpRes
     return form_page(
         request, form, template="plans/working_edit.jinja",
         context={"person": person, "plan": plan, "entry": entry},
-        save=lambda: services.working_entry_update(actor=_user(request), entry=entry,
+        save=lambda: services.working_entry_update(actor=signed_in_user(request), entry=entry,
                                                    version=form.cleaned_data["version"],
                                                    data=form.service_data()),
         success=lambda _: "Your change has been saved",
@@ -232,13 +218,14 @@ def working_edit(request: HttpRequest, person_id: Any, entry_id: Any) -> HttpRes
 @login_required
 @require_POST
 def working_remove(request: HttpRequest, person_id: Any, entry_id: Any) -> HttpResponse:
-    person = _person(request, person_id, purpose="plan_working")
+    person = person_or_404(request, person_id, purpose="plan_working")
     _require_change(request, person)
     plan = _plan(request, person)
     entry = _entry(plan, entry_id)
     form = TransitionForm(request.POST)  # carries just the version
     if form.is_valid():
-        call_service(form, services.working_entry_remove, actor=_user(request), entry=entry,
+        call_service(form, services.working_entry_remove, actor=signed_in_user(request),
+                     entry=entry,
                      version=form.cleaned_data["version"])
     if form.errors:
         messages.error(request, " ".join(str(e) for e in form.non_field_errors())
@@ -263,7 +250,7 @@ def _outcome(plan: Plan, outcome_id: Any) -> Outcome:
 @require_http_methods(["GET"])
 def outcomes(request: HttpRequest, person_id: Any) -> HttpResponse:
     """Needs, outcomes and the actions for each, with coaching on each outcome."""
-    person = _person(request, person_id, purpose="plan_outcomes")
+    person = person_or_404(request, person_id, purpose="plan_outcomes")
     plan = _plan(request, person)
     items = [{"outcome": o, "advice": coach_outcome(o.text), "actions": list(o.actions.all())}
              for o in plan.outcomes.prefetch_related("actions")]
@@ -276,7 +263,7 @@ def outcomes(request: HttpRequest, person_id: Any) -> HttpResponse:
 @require_http_methods(["POST"])
 def outcome_coach(request: HttpRequest, person_id: Any) -> HttpResponse:
     """Coaching for the outcome being typed (htmx swaps it in beside the field)."""
-    _person(request, person_id, purpose="plan_outcomes")
+    person_or_404(request, person_id, purpose="plan_outcomes")
     text = request.POST.get("text", "")[:5000]
     return render(request, "plans/_coaching.jinja",
                   {"advice": coach_outcome(text) if text.strip() else None})
@@ -285,7 +272,7 @@ def outcome_coach(request: HttpRequest, person_id: Any) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def outcome_add(request: HttpRequest, person_id: Any) -> HttpResponse:
-    person = _person(request, person_id, purpose="plan_outcomes")
+    person = person_or_404(request, person_id, purpose="plan_outcomes")
     _require_change(request, person)
     plan = _plan(request, person)
     form = OutcomeForm(request.POST or None)
@@ -293,7 +280,7 @@ def outcome_add(request: HttpRequest, person_id: Any) -> HttpResponse:
         request, form, template="plans/outcome_form.jinja",
         context={"person": person, "plan": plan, "outcome": None,
                  "advice": coach_outcome(request.POST.get("text", "")) if request.POST else None},
-        save=lambda: services.outcome_add(actor=_user(request), plan=plan,
+        save=lambda: services.outcome_add(actor=signed_in_user(request), plan=plan,
                                           data=form.service_data()),
         success=lambda outcome: f"Outcome added: {outcome.text[:60]}",
         done=_outcomes_url(person),
@@ -303,7 +290,7 @@ def outcome_add(request: HttpRequest, person_id: Any) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def outcome_edit(request: HttpRequest, person_id: Any, outcome_id: Any) -> HttpResponse:
-    person = _person(request, person_id, purpose="plan_outcomes")
+    person = person_or_404(request, person_id, purpose="plan_outcomes")
     _require_change(request, person)
     plan = _plan(request, person)
     outcome = _outcome(plan, outcome_id)
@@ -313,7 +300,7 @@ def outcome_edit(request: HttpRequest, person_id: Any, outcome_id: Any) -> HttpR
         request, form, template="plans/outcome_form.jinja",
         context={"person": person, "plan": plan, "outcome": outcome,
                  "advice": coach_outcome(form["text"].value() or "")},
-        save=lambda: services.outcome_update(actor=_user(request), outcome=outcome,
+        save=lambda: services.outcome_update(actor=signed_in_user(request), outcome=outcome,
                                              version=form.cleaned_data["version"],
                                              data=form.service_data()),
         success=lambda _: "Outcome saved",
@@ -324,7 +311,7 @@ def outcome_edit(request: HttpRequest, person_id: Any, outcome_id: Any) -> HttpR
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_add(request: HttpRequest, person_id: Any, outcome_id: Any) -> HttpResponse:
-    person = _person(request, person_id, purpose="plan_actions")
+    person = person_or_404(request, person_id, purpose="plan_actions")
     _require_change(request, person)
     plan = _plan(request, person)
     outcome = _outcome(plan, outcome_id)
@@ -332,7 +319,7 @@ def action_add(request: HttpRequest, person_id: Any, outcome_id: Any) -> HttpRes
     return form_page(
         request, form, template="plans/action_form.jinja",
         context={"person": person, "plan": plan, "outcome": outcome, "action": None},
-        save=lambda: services.action_add(actor=_user(request), plan=plan,
+        save=lambda: services.action_add(actor=signed_in_user(request), plan=plan,
                                          data={**form.service_data(), "outcome": outcome}),
         success=lambda action: f"Action added: {action.what[:60]}",
         done=_outcomes_url(person),
@@ -342,7 +329,7 @@ def action_add(request: HttpRequest, person_id: Any, outcome_id: Any) -> HttpRes
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_edit(request: HttpRequest, person_id: Any, action_id: Any) -> HttpResponse:
-    person = _person(request, person_id, purpose="plan_actions")
+    person = person_or_404(request, person_id, purpose="plan_actions")
     _require_change(request, person)
     plan = _plan(request, person)
     action: Action | None = plan.actions.select_related("outcome").filter(pk=action_id).first()
@@ -353,7 +340,7 @@ def action_edit(request: HttpRequest, person_id: Any, action_id: Any) -> HttpRes
     return form_page(
         request, form, template="plans/action_form.jinja",
         context={"person": person, "plan": plan, "outcome": action.outcome, "action": action},
-        save=lambda: services.action_update(actor=_user(request), action=action,
+        save=lambda: services.action_update(actor=signed_in_user(request), action=action,
                                             version=form.cleaned_data["version"],
                                             data=form.service_data()),
         success=lambda _: "Action saved",
@@ -365,14 +352,14 @@ def action_edit(request: HttpRequest, person_id: Any, action_id: Any) -> HttpRes
 @require_http_methods(["GET", "POST"])
 def agree(request: HttpRequest, person_id: Any) -> HttpResponse:
     """Record the person's (or representative's) agreement: freezes an agreed version."""
-    person = _person(request, person_id, purpose="plan_agree")
+    person = person_or_404(request, person_id, purpose="plan_agree")
     _require_change(request, person)
     plan = _plan(request, person)
     form = AgreeForm(request.POST or None, person=person, initial={"version": plan.version})
     if request.method == "POST" and form.is_valid():
         try:
             agreed = call_service(
-                form, services.plan_agree, actor=_user(request), plan=plan,
+                form, services.plan_agree, actor=signed_in_user(request), plan=plan,
                 version=form.cleaned_data["version"], agreed_by=form.cleaned_data["agreed_by"],
                 how=form.cleaned_data["how"], representative=form.cleaned_data["representative"],
                 agreements=form.cleaned_data["agreements"])
@@ -390,7 +377,7 @@ def agree(request: HttpRequest, person_id: Any) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def version_detail(request: HttpRequest, person_id: Any, number: int) -> HttpResponse:
-    person = _person(request, person_id, purpose="plan_version")
+    person = person_or_404(request, person_id, purpose="plan_version")
     plan = _plan(request, person)
     agreed = plan.versions.filter(number=number).select_related("recorded_by").first()
     if agreed is None:
@@ -415,7 +402,7 @@ def _section_url(person: Person, kind: EntryKind) -> str:
 @require_http_methods(["GET"])
 def section_entries(request: HttpRequest, person_id: Any, section: str) -> HttpResponse:
     """A list section of the plan (health, risks, contingency …): every kind of entry in it."""
-    person = _person(request, person_id, purpose="plan_section")
+    person = person_or_404(request, person_id, purpose="plan_section")
     plan = _plan(request, person)
     kinds = kinds_for_section(section)
     if not kinds or section not in sections_for(plan.kind):
@@ -431,14 +418,14 @@ def section_entries(request: HttpRequest, person_id: Any, section: str) -> HttpR
 @require_http_methods(["GET", "POST"])
 def entry_add(request: HttpRequest, person_id: Any, kind: str) -> HttpResponse:
     entry_kind = _kind(kind)
-    person = _person(request, person_id, purpose="plan_section")
+    person = person_or_404(request, person_id, purpose="plan_section")
     _require_change(request, person)
     plan = _plan(request, person)
     form = entry_form_class(entry_kind, editing=False)(request.POST or None)
     return form_page(
         request, form, template="plans/entry_form.jinja",
         context={"person": person, "plan": plan, "kind": entry_kind, "entry": None},
-        save=lambda: services.entry_add(actor=_user(request), plan=plan, kind=entry_kind,
+        save=lambda: services.entry_add(actor=signed_in_user(request), plan=plan, kind=entry_kind,
                                         data=form.service_data()),
         success=lambda _: f"Added a {entry_kind.noun}",
         done=_section_url(person, entry_kind),
@@ -456,7 +443,7 @@ def _entry_of(kind: EntryKind, plan: Plan, entry_id: Any) -> Any:
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: HttpRequest, person_id: Any, kind: str, entry_id: Any) -> HttpResponse:
     entry_kind = _kind(kind)
-    person = _person(request, person_id, purpose="plan_section")
+    person = person_or_404(request, person_id, purpose="plan_section")
     _require_change(request, person)
     plan = _plan(request, person)
     entry = _entry_of(entry_kind, plan, entry_id)
@@ -465,7 +452,8 @@ def entry_edit(request: HttpRequest, person_id: Any, kind: str, entry_id: Any) -
     return form_page(
         request, form, template="plans/entry_form.jinja",
         context={"person": person, "plan": plan, "kind": entry_kind, "entry": entry},
-        save=lambda: services.entry_update(actor=_user(request), kind=entry_kind, entry=entry,
+        save=lambda: services.entry_update(actor=signed_in_user(request), kind=entry_kind,
+                                           entry=entry,
                                            version=form.cleaned_data["version"],
                                            data=form.service_data()),
         success=lambda _: f"The {entry_kind.noun} has been saved",
@@ -477,13 +465,13 @@ def entry_edit(request: HttpRequest, person_id: Any, kind: str, entry_id: Any) -
 @require_POST
 def entry_remove(request: HttpRequest, person_id: Any, kind: str, entry_id: Any) -> HttpResponse:
     entry_kind = _kind(kind)
-    person = _person(request, person_id, purpose="plan_section")
+    person = person_or_404(request, person_id, purpose="plan_section")
     _require_change(request, person)
     plan = _plan(request, person)
     entry = _entry_of(entry_kind, plan, entry_id)
     form = TransitionForm(request.POST)  # carries just the version
     if form.is_valid():
-        call_service(form, services.entry_remove, actor=_user(request), kind=entry_kind,
+        call_service(form, services.entry_remove, actor=signed_in_user(request), kind=entry_kind,
                      entry=entry, version=form.cleaned_data["version"])
     if form.errors:
         messages.error(request, " ".join(str(e) for e in form.non_field_errors())

@@ -26,11 +26,11 @@ from ourplan.budgets.pa_costs import PARTS
 from ourplan.budgets.selectors import budget_sheet
 from ourplan.core.errors import NotFound
 from ourplan.core.presenters import format_date
-from ourplan.core.views_helpers import call_service, form_page
+from ourplan.core.views_helpers import call_service, form_page, person_or_404, signed_in_user
 from ourplan.governance.letters import COMPLAINTS
 from ourplan.governance.models import Submission, SubmissionStatus
 from ourplan.people.models import Person
-from ourplan.people.selectors import person_care_team, person_get
+from ourplan.people.selectors import person_care_team
 from ourplan.plans.entries import ENTRY_KINDS
 from ourplan.plans.forms import AboutMeForm, WorkingEntryEditForm, WorkingEntryForm
 from ourplan.plans.models import Outcome, Plan, WorkingEntry
@@ -58,20 +58,9 @@ from ourplan.reviews.schedule import TriggerReason
 VIEW_ABILITIES = frozenset({Ability.VIEW_PLAN, Ability.VIEW_BUDGET})
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _person(request: HttpRequest, person_id: Any, purpose: str) -> Person:
-    try:
-        return person_get(user=_user(request), person_id=person_id, purpose=purpose)
-    except NotFound as error:
-        raise Http404 from error
-
-
 def _person_and_plan(request: HttpRequest, person_id: Any, purpose: str) -> tuple[Person, Plan]:
     try:
-        return person_and_plan(user=_user(request), person_id=person_id, purpose=purpose)
+        return person_and_plan(user=signed_in_user(request), person_id=person_id, purpose=purpose)
     except NotFound as error:
         raise Http404 from error
 
@@ -179,8 +168,8 @@ def _record_context(user: User, person: Person, plan: Plan | None) -> dict[str, 
 @login_required
 @require_http_methods(["GET"])
 def person_page(request: HttpRequest, person_id: Any) -> HttpResponse:
-    user = _user(request)
-    person = _person(request, person_id, purpose="portal")
+    user = signed_in_user(request)
+    person = person_or_404(request, person_id, purpose="portal")
     can = abilities_for(user, person)
     if not can & VIEW_ABILITIES:
         raise Http404
@@ -206,8 +195,8 @@ def person_page(request: HttpRequest, person_id: Any) -> HttpResponse:
 @require_http_methods(["GET"])
 def budget(request: HttpRequest, person_id: Any) -> HttpResponse:
     """The budget sheet, read-only: for the nominee who manages it, and others who may see it."""
-    user = _user(request)
-    person = _person(request, person_id, purpose="portal_budget")
+    user = signed_in_user(request)
+    person = person_or_404(request, person_id, purpose="portal_budget")
     _need(request, person, Ability.VIEW_BUDGET)
     current = (Budget.objects.visible_to(user).filter(person=person).select_related("plan")
                .order_by("-number").first())
@@ -240,7 +229,7 @@ def about_me(request: HttpRequest, person_id: Any) -> HttpResponse:
     return form_page(
         request, form, template="portal/about_me.jinja",
         context={"person": person, "plan": plan, "whose": _whose(request, person)},
-        save=lambda: services.own_about_me_update(actor=_user(request), plan=plan,
+        save=lambda: services.own_about_me_update(actor=signed_in_user(request), plan=plan,
                                                   version=form.cleaned_data["version"],
                                                   data=form.service_data()),
         success=lambda _: f"About me has been saved. {INFORMAL_REVIEW}",
@@ -254,7 +243,8 @@ def _versioned_post(request: HttpRequest, service: Callable[..., Any], *, failed
     (the service's own message if it refused) and go to `done`."""
     form = VersionForm(request.POST)
     if form.is_valid():
-        call_service(form, service, actor=_user(request), version=form.cleaned_data["version"],
+        call_service(form, service, actor=signed_in_user(request),
+                     version=form.cleaned_data["version"],
                      **kwargs)
     if form.errors:
         messages.error(request, " ".join(str(e) for e in form.non_field_errors()) or failed)
@@ -276,7 +266,7 @@ def working(request: HttpRequest, person_id: Any) -> HttpResponse:
         request, form, template="portal/working.jinja",
         context={"person": person, "plan": plan, "whose": _whose(request, person),
                  "entries": list(plan.working_entries.all())},
-        save=lambda: services.own_working_entry_add(actor=_user(request), plan=plan,
+        save=lambda: services.own_working_entry_add(actor=signed_in_user(request), plan=plan,
                                                     data=form.service_data()),
         success=lambda entry: f"Added: {entry.text[:60]}. {INFORMAL_REVIEW}",
         done=_working_url(person),
@@ -302,7 +292,7 @@ def working_edit(request: HttpRequest, person_id: Any, entry_id: Any) -> HttpRes
         context={"person": person, "plan": plan, "entry": entry,
                  "whose": _whose(request, person)},
         save=lambda: services.own_working_entry_update(
-            actor=_user(request), entry=entry, version=form.cleaned_data["version"],
+            actor=signed_in_user(request), entry=entry, version=form.cleaned_data["version"],
             data=form.service_data()),
         success=lambda _: f"Your change has been saved. {INFORMAL_REVIEW}",
         done=_working_url(person),
@@ -332,7 +322,7 @@ def outcome_edit(request: HttpRequest, person_id: Any, outcome_id: Any) -> HttpR
         request, form, template="portal/outcome_form.jinja",
         context={"person": person, "plan": plan, "outcome": outcome,
                  "whose": _whose(request, person)},
-        save=lambda: services.own_outcome_update(actor=_user(request), outcome=outcome,
+        save=lambda: services.own_outcome_update(actor=signed_in_user(request), outcome=outcome,
                                                  version=form.cleaned_data["version"],
                                                  data=form.service_data()),
         success=lambda _: f"Your outcome has been saved. {INFORMAL_REVIEW}",
@@ -352,7 +342,7 @@ def propose(request: HttpRequest, person_id: Any) -> HttpResponse:
     return form_page(
         request, form, template="portal/propose.jinja",
         context={"person": person, "plan": plan, "whose": _whose(request, person)},
-        save=lambda: services.proposal_make(actor=_user(request), plan=plan,
+        save=lambda: services.proposal_make(actor=signed_in_user(request), plan=plan,
                                             section=form.cleaned_data["section"],
                                             text=form.cleaned_data["text"]),
         success=lambda _: "Your proposal has been sent to your coordinator",
@@ -365,7 +355,7 @@ def propose(request: HttpRequest, person_id: Any) -> HttpResponse:
 def proposal_withdraw(request: HttpRequest, person_id: Any, proposal_id: Any) -> HttpResponse:
     person, plan = _person_and_plan(request, person_id, purpose="portal_propose")
     _need(request, person, Ability.PROPOSE)
-    proposal = (ChangeProposal.objects.visible_to(_user(request))
+    proposal = (ChangeProposal.objects.visible_to(signed_in_user(request))
                 .filter(plan=plan, pk=proposal_id).first())
     if proposal is None:
         raise Http404
@@ -384,9 +374,9 @@ def review_ask(request: HttpRequest, person_id: Any) -> HttpResponse:
     return form_page(
         request, form, template="portal/review_ask.jinja",
         context={"person": person, "plan": plan, "whose": _whose(request, person),
-                 "schedule": ReviewSchedule.objects.visible_to(_user(request))
+                 "schedule": ReviewSchedule.objects.visible_to(signed_in_user(request))
                  .filter(plan=plan).first()},
-        save=lambda: services.review_ask(actor=_user(request), plan=plan,
+        save=lambda: services.review_ask(actor=signed_in_user(request), plan=plan,
                                          details=form.cleaned_data["details"]),
         success=lambda schedule: "You have asked for a review. " + (
             f"Your next review is now due by {format_date(schedule.due_on)}"
@@ -398,7 +388,7 @@ def review_ask(request: HttpRequest, person_id: Any) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def coordinator_change(request: HttpRequest, person_id: Any) -> HttpResponse:
-    person = _person(request, person_id, purpose="portal_coordinator")
+    person = person_or_404(request, person_id, purpose="portal_coordinator")
     _need(request, person, Ability.REQUEST_REVIEW)
     form = CoordinatorChangeForm(request.POST or None)
     return form_page(
@@ -406,7 +396,7 @@ def coordinator_change(request: HttpRequest, person_id: Any) -> HttpResponse:
         context={"person": person, "whose": _whose(request, person),
                  "coordinator": person_care_team(person=person, include_ended=False)
                  .filter(is_named_coordinator=True).first()},
-        save=lambda: services.coordinator_change_ask(actor=_user(request), person=person,
+        save=lambda: services.coordinator_change_ask(actor=signed_in_user(request), person=person,
                                                      **form.service_data()),
         success=lambda _: "You have asked for a different coordinator. Their team will "
                           "answer you",

@@ -32,7 +32,7 @@ from ourplan.accounts.services import user_logged_in
 from ourplan.accounts.views import locked_out
 from ourplan.core.audit import audit_record
 from ourplan.core.errors import NotFound
-from ourplan.core.views_helpers import call_service, form_page
+from ourplan.core.views_helpers import call_service, form_page, signed_in_user
 from ourplan.people import selectors as people
 from ourplan.portal import nhs_login, passwords, second_factor
 from ourplan.portal.forms_accounts import (
@@ -60,10 +60,6 @@ PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"
 INVITATION_SESSION_KEY = "portal_invitation_token"
 # Expired, used and withdrawn links are gone for good; an unknown one is a bad request.
 UNUSABLE_STATUS = {"expired": 410, "used": 410, "withdrawn": 410, "unknown": 400, "staff": 400}
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _unusable(request: HttpRequest, refused: InvitationUnusable) -> HttpResponse:
@@ -105,7 +101,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
         invitation = invitation_for_link(token, user=request.user)
     except InvitationUnusable as refused:
         return _unusable(request, refused)
-    user = _user(request)
+    user = signed_in_user(request)
     signed_in = user.is_authenticated
     form = AcceptForm(request.POST if request.method == "POST" and not signed_in else None,
                       initial=_known_about(invitation))
@@ -140,7 +136,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def invite_circle(request: HttpRequest, person_id: Any, contact_id: Any) -> HttpResponse:
     """The person (or whoever may share for them) invites someone they share their plan with."""
-    user = _user(request)
+    user = signed_in_user(request)
     try:
         person = people.person_get(user=user, person_id=person_id, purpose="invite_circle")
         if not user.has_perm("portal.share", person):
@@ -175,7 +171,7 @@ def _days_left(invitation: Invitation) -> int:
 def security(request: HttpRequest) -> HttpResponse:
     """Turn the one-time-code second factor on (secret, QR code, confirm with a code) or off
     (with a code)."""
-    user = _user(request)
+    user = signed_in_user(request)
     device = second_factor.confirmed_device(user)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     form = CodeForm(request.POST if action in {"confirm", "remove"} else None)
@@ -308,7 +304,7 @@ def new_password_done(request: HttpRequest) -> HttpResponse:
 def password_change(request: HttpRequest) -> HttpResponse:
     """Change the password, from the security page. This session stays signed in; the
     account's other sessions end."""
-    user = _user(request)
+    user = signed_in_user(request)
     credentials = {"username": user.username}
     form = PasswordChangeForm(request.POST if request.method == "POST" else None)
 

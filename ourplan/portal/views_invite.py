@@ -15,25 +15,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ourplan.accounts.models import User
-from ourplan.core.errors import NotAllowed, NotFound
-from ourplan.core.views_helpers import form_page
+from ourplan.core.errors import NotAllowed
+from ourplan.core.views_helpers import form_page, person_or_404, signed_in_user
 from ourplan.people import selectors as people
 from ourplan.people.models import Person
 from ourplan.portal.forms_accounts import InviteForm
 from ourplan.portal.invitations import invitation_send, invitation_withdraw, portal_access_end
 from ourplan.portal.models import PortalAccess
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _person(request: HttpRequest, person_id: Any, purpose: str) -> Person:
-    try:
-        return people.person_get(user=_user(request), person_id=person_id, purpose=purpose)
-    except NotFound as error:
-        raise Http404 from error
 
 
 def _list_url(person: Person) -> str:
@@ -43,7 +31,7 @@ def _list_url(person: Person) -> str:
 @login_required
 @require_http_methods(["GET"])
 def invite_list(request: HttpRequest, person_id: Any) -> HttpResponse:
-    person = _person(request, person_id, purpose="portal_access")
+    person = person_or_404(request, person_id, purpose="portal_access")
     accesses = (PortalAccess.objects.current().filter(person=person)
                 .select_related("user", "contact"))
     invitations = person.portal_invitations.select_related("contact", "invited_by")[:50]
@@ -56,7 +44,7 @@ def invite_list(request: HttpRequest, person_id: Any) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def invite_new(request: HttpRequest, person_id: Any) -> HttpResponse:
-    person = _person(request, person_id, purpose="portal_invite")
+    person = person_or_404(request, person_id, purpose="portal_invite")
     if not request.user.has_perm("people.change_circle", person):
         raise PermissionDenied
     form = InviteForm(request.POST if request.method == "POST" else None,
@@ -65,7 +53,7 @@ def invite_new(request: HttpRequest, person_id: Any) -> HttpResponse:
         request, form, template="portal/invite/new.jinja",
         context={"person": person, "days": settings.PORTAL_INVITATION_DAYS},
         save=lambda: invitation_send(
-            actor=_user(request), person=person, capacity=form.cleaned_data["capacity"],
+            actor=signed_in_user(request), person=person, capacity=form.cleaned_data["capacity"],
             contact=form.cleaned_data["contact"], email=form.cleaned_data["email"]),
         success=lambda sent: f"Invitation sent to {sent[0].email}",
         done=_list_url(person),
@@ -87,22 +75,23 @@ def _changed(request: HttpRequest, person: Person, change: Any, done: str) -> Ht
 @login_required
 @require_POST
 def invite_withdraw(request: HttpRequest, person_id: Any, invitation_id: Any) -> HttpResponse:
-    person = _person(request, person_id, purpose="portal_invite")
+    person = person_or_404(request, person_id, purpose="portal_invite")
     invitation = person.portal_invitations.filter(pk=invitation_id).first()
     if invitation is None:
         raise Http404
     return _changed(request, person,
-                    lambda: invitation_withdraw(actor=_user(request), invitation=invitation),
+                    lambda: invitation_withdraw(actor=signed_in_user(request),
+                                                invitation=invitation),
                     f"Invitation to {invitation.email} withdrawn. The link no longer works")
 
 
 @login_required
 @require_POST
 def access_end(request: HttpRequest, person_id: Any, access_id: Any) -> HttpResponse:
-    person = _person(request, person_id, purpose="portal_access")
+    person = person_or_404(request, person_id, purpose="portal_access")
     access = PortalAccess.objects.current().filter(person=person, pk=access_id).first()
     if access is None:
         raise Http404
     return _changed(request, person,
-                    lambda: portal_access_end(actor=_user(request), access=access),
+                    lambda: portal_access_end(actor=signed_in_user(request), access=access),
                     f"{access.user} can no longer reach {person.full_name}'s plan")

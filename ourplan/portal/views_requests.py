@@ -16,9 +16,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from ourplan.accounts.models import User
 from ourplan.core.errors import NotFound
-from ourplan.core.views_helpers import form_page
+from ourplan.core.views_helpers import form_page, signed_in_user
 from ourplan.people.models import Person
 from ourplan.plans.models import Plan
 from ourplan.plans.selectors import person_and_plan
@@ -27,15 +26,11 @@ from ourplan.portal.forms import AnswerForm
 from ourplan.portal.models import ChangeProposal, CoordinatorChangeRequest
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _person_and_plan(request: HttpRequest, person_id: Any, purpose: str) -> tuple[Person, Plan]:
     if getattr(request.user, "is_portal_user", False):
         raise Http404
     try:
-        return person_and_plan(user=_user(request), person_id=person_id, purpose=purpose)
+        return person_and_plan(user=signed_in_user(request), person_id=person_id, purpose=purpose)
     except NotFound as error:
         raise Http404 from error
 
@@ -53,9 +48,9 @@ def _can_answer(request: HttpRequest, person: Person) -> dict[str, bool]:
 @require_http_methods(["GET"])
 def request_list(request: HttpRequest, person_id: Any) -> HttpResponse:
     person, plan = _person_and_plan(request, person_id, purpose="plan_requests")
-    proposals = list(ChangeProposal.objects.visible_to(_user(request)).filter(plan=plan)
+    proposals = list(ChangeProposal.objects.visible_to(signed_in_user(request)).filter(plan=plan)
                      .select_related("proposed_by", "decided_by"))
-    requests = list(CoordinatorChangeRequest.objects.visible_to(_user(request))
+    requests = list(CoordinatorChangeRequest.objects.visible_to(signed_in_user(request))
                     .filter(person=person).select_related("requested_by", "decided_by"))
     return render(request, "portal/requests.jinja", {
         "person": person, "plan": plan, "can_answer": _can_answer(request, person),
@@ -67,7 +62,7 @@ def request_list(request: HttpRequest, person_id: Any) -> HttpResponse:
 
 
 def _proposal(request: HttpRequest, plan: Plan, proposal_id: Any) -> ChangeProposal:
-    proposal = (ChangeProposal.objects.visible_to(_user(request))
+    proposal = (ChangeProposal.objects.visible_to(signed_in_user(request))
                 .filter(plan=plan, pk=proposal_id).first())
     if proposal is None:
         raise Http404
@@ -76,7 +71,7 @@ def _proposal(request: HttpRequest, plan: Plan, proposal_id: Any) -> ChangePropo
 
 def _coordinator_request(request: HttpRequest, person: Person,
                          request_id: Any) -> CoordinatorChangeRequest:
-    found = (CoordinatorChangeRequest.objects.visible_to(_user(request))
+    found = (CoordinatorChangeRequest.objects.visible_to(signed_in_user(request))
              .filter(person=person, pk=request_id).first())
     if found is None:
         raise Http404
@@ -124,7 +119,8 @@ def _answer_view(kind: _Answerable, *, decline: bool, service: Callable[..., Any
             request, form, template="portal/answer.jinja",
             context={"person": person, "record": record, "what": kind.what,
                      "decline": decline},
-            save=lambda: service(actor=_user(request), version=form.cleaned_data["version"],
+            save=lambda: service(actor=signed_in_user(request),
+                                 version=form.cleaned_data["version"],
                                  **{kind.answer_arg: form.cleaned_data["reason"],
                                     kind.what: record}),
             success=lambda _: success,

@@ -15,9 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ourplan.accounts.models import User
 from ourplan.core.errors import NotFound
-from ourplan.core.views_helpers import call_service, form_page
+from ourplan.core.views_helpers import call_service, form_page, signed_in_user
 from ourplan.people.models import Person
 from ourplan.plans import selectors as plan_selectors
 from ourplan.plans.models import Plan
@@ -39,13 +38,9 @@ NOT_FINISHED = ("Your answers have been saved, but the review cannot be finished
                 "Answer the questions listed")
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _person_and_plan(request: HttpRequest, person_id: Any, purpose: str) -> tuple[Person, Plan]:
     try:
-        return plan_selectors.person_and_plan(user=_user(request), person_id=person_id,
+        return plan_selectors.person_and_plan(user=signed_in_user(request), person_id=person_id,
                                               purpose=purpose)
     except NotFound as error:
         raise Http404 from error
@@ -71,7 +66,8 @@ def reviews_page(request: HttpRequest, person_id: Any) -> HttpResponse:
     person, plan = _person_and_plan(request, person_id, purpose="reviews")
     # Worked out again as the page opens, so what it shows (and the lists) are never stale.
     schedule = services.review_schedule_refresh(plan=plan)
-    overview = selectors.reviews_overview(user=_user(request), plan=plan, schedule=schedule)
+    overview = selectors.reviews_overview(user=signed_in_user(request), plan=plan,
+                                          schedule=schedule)
     return render(request, "reviews/page.jinja", {
         "person": person, "plan": plan, "overview": overview,
         "today": timezone.localdate(),
@@ -85,14 +81,14 @@ def reviews_page(request: HttpRequest, person_id: Any) -> HttpResponse:
 def circumstances(request: HttpRequest, person_id: Any) -> HttpResponse:
     person, plan = _person_and_plan(request, person_id, purpose="review_circumstances")
     _require_change(request, person)
-    current = selectors.review_circumstances(user=_user(request), plan=plan)
+    current = selectors.review_circumstances(user=signed_in_user(request), plan=plan)
     form = CircumstancesForm(_posted(request),
                              initial=CircumstancesForm.initial_for(current))
     return form_page(
         request, form, template="reviews/circumstances_form.jinja",
         context={"person": person},
         save=lambda: services.review_circumstances_update(
-            actor=_user(request), plan=plan, version=form.cleaned_data["version"],
+            actor=signed_in_user(request), plan=plan, version=form.cleaned_data["version"],
             data=form.service_data()),
         success=lambda _: "Circumstances saved. The next review date has been worked out again",
         done=_page_url(person),
@@ -109,7 +105,7 @@ def trigger_add(request: HttpRequest, person_id: Any) -> HttpResponse:
         request, form, template="reviews/trigger_form.jinja",
         context={"person": person, "heading": "Record something that brings the review "
                                               "forward"},
-        save=lambda: services.review_trigger_record(actor=_user(request), plan=plan,
+        save=lambda: services.review_trigger_record(actor=signed_in_user(request), plan=plan,
                                                     **form.service_data()),
         success=lambda t: f"Recorded: {t.get_reason_display().lower()}",
         done=_page_url(person),
@@ -125,7 +121,7 @@ def request_add(request: HttpRequest, person_id: Any) -> HttpResponse:
     return form_page(
         request, form, template="reviews/trigger_form.jinja",
         context={"person": person, "heading": "They have asked for a review"},
-        save=lambda: services.review_trigger_record(actor=_user(request), plan=plan,
+        save=lambda: services.review_trigger_record(actor=signed_in_user(request), plan=plan,
                                                     **form.service_data()),
         success=lambda _: "Their request for a review is recorded",
         done=_page_url(person),
@@ -140,7 +136,7 @@ def review_start(request: HttpRequest, person_id: Any) -> HttpResponse:
     form = StartForm(request.POST)
     review = None
     if form.is_valid():
-        review = call_service(form, services.review_start, actor=_user(request), plan=plan,
+        review = call_service(form, services.review_start, actor=signed_in_user(request), plan=plan,
                               version=form.cleaned_data["version"])
     if review is None:
         messages.error(request, " ".join(str(e) for e in form.non_field_errors())
@@ -161,7 +157,7 @@ def _review_form(review: Review, plan: Plan, data: Any) -> ReviewForm:
 def review_page(request: HttpRequest, person_id: Any, review_id: Any) -> HttpResponse:
     person, plan = _person_and_plan(request, person_id, purpose="review")
     try:
-        review = selectors.review_get(user=_user(request), plan=plan, review_id=review_id)
+        review = selectors.review_get(user=signed_in_user(request), plan=plan, review_id=review_id)
     except NotFound as error:
         raise Http404 from error
     can_change = request.user.has_perm("reviews.change_review", person)
@@ -174,7 +170,8 @@ def review_page(request: HttpRequest, person_id: Any, review_id: Any) -> HttpRes
     form = _review_form(review, plan, _posted(request))
     finishing = "finish" in request.POST
     if request.method == "POST" and form.is_valid():
-        saved = call_service(form, services.review_update, actor=_user(request), review=review,
+        saved = call_service(form, services.review_update, actor=signed_in_user(request),
+                             review=review,
                              version=form.cleaned_data["version"], data=form.service_data())
         if saved is not None and not finishing:
             messages.success(request, "Review saved")
@@ -185,7 +182,7 @@ def review_page(request: HttpRequest, person_id: Any, review_id: Any) -> HttpRes
             data["version"] = str(saved.version)
             form = _review_form(saved, plan, data)
             form.is_valid()
-            if call_service(form, services.review_complete, actor=_user(request),
+            if call_service(form, services.review_complete, actor=signed_in_user(request),
                             review=saved, version=saved.version) is not None:
                 messages.success(request, FINISHED)
                 return redirect("reviews:review", person_id=person.pk, review_id=review.pk)

@@ -12,10 +12,10 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from ourplan.accounts.models import User
 from ourplan.api.schemas import ErrorOut, Strict
 from ourplan.consent import selectors, services
 from ourplan.consent.models import ConsentGrant, Grantee
+from ourplan.core.views_helpers import signed_in_user
 from ourplan.people.models import Person
 
 router = Router(tags=["consent"])
@@ -49,12 +49,8 @@ class GrantOut(Schema):
     withdrawn_at: dt.datetime | None
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _person(request: HttpRequest, person_id: str, purpose: str) -> Person:
-    user = _user(request)
+    user = signed_in_user(request)
     if user.is_portal_user:
         return selectors.portal_person_get(user=user, person_id=person_id, perm="consent.view",
                                            purpose=purpose)
@@ -73,7 +69,7 @@ def _out(grant: ConsentGrant) -> dict[str, Any]:
 def consent_list(request: HttpRequest, person_id: str) -> Any:
     """Every grant, current, future, ended and withdrawn, newest first."""
     person = _person(request, person_id, purpose="sharing")
-    return [_out(g) for g in selectors.person_grants(user=_user(request), person=person)]
+    return [_out(g) for g in selectors.person_grants(user=signed_in_user(request), person=person)]
 
 
 @router.post("/people/{person_id}/consent", response={201: GrantOut, **ERRORS})
@@ -83,10 +79,10 @@ def consent_grant(request: HttpRequest, person_id: str, payload: GrantIn) -> Any
     person = _person(request, person_id, purpose="sharing_new")
     target = {Grantee.CIRCLE: "contact", Grantee.STAFF: "staff", Grantee.TEAM: "team",
               Grantee.ORGANISATION: "organisation"}[payload.grantee]
-    found = selectors.grantee_resolve(user=_user(request), person=person,
+    found = selectors.grantee_resolve(user=signed_in_user(request), person=person,
                                       **{target: getattr(payload, target) or ""})
     grant = services.consent_grant(
-        actor=_user(request), person=person, grantee=payload.grantee.value,
+        actor=signed_in_user(request), person=person, grantee=payload.grantee.value,
         purpose=payload.purpose, start_date=payload.start_date, end_date=payload.end_date,
         **found)
     return Status(201, _out(grant))
@@ -97,5 +93,5 @@ def consent_grant(request: HttpRequest, person_id: str, payload: GrantIn) -> Any
 def consent_withdraw(request: HttpRequest, person_id: str, grant_id: str) -> Any:
     """Stop sharing at once. Withdrawing twice is refused (409)."""
     person = _person(request, person_id, purpose="sharing_withdraw")
-    grant = selectors.grant_get(user=_user(request), person=person, grant_id=grant_id)
-    return _out(services.consent_withdraw(actor=_user(request), grant=grant))
+    grant = selectors.grant_get(user=signed_in_user(request), person=person, grant_id=grant_id)
+    return _out(services.consent_withdraw(actor=signed_in_user(request), grant=grant))

@@ -12,8 +12,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from ourplan.accounts.models import User
 from ourplan.api.schemas import ErrorOut, Strict
+from ourplan.core.views_helpers import signed_in_user
 from ourplan.governance import selectors, services
 from ourplan.governance.models import Submission
 from ourplan.governance.readiness import plan_readiness
@@ -80,12 +80,8 @@ class SubmissionOut(Schema):
     appeal_by: dt.date | None
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _plan(request: HttpRequest, person_id: str, purpose: str) -> Plan:
-    return plan_selectors.person_and_plan(user=_user(request), person_id=person_id,
+    return plan_selectors.person_and_plan(user=signed_in_user(request), person_id=person_id,
                                           purpose=purpose)[1]
 
 
@@ -127,7 +123,7 @@ def submissions_list(request: HttpRequest, person_id: str) -> Any:
 def submit(request: HttpRequest, person_id: str, payload: SubmitIn) -> Any:
     """Submit the agreed plan for sign-off. 409 with each missing item if it is not ready."""
     plan = _plan(request, person_id, purpose="sign_off_submit")
-    submission = services.plan_submit_for_sign_off(actor=_user(request), plan=plan,
+    submission = services.plan_submit_for_sign_off(actor=signed_in_user(request), plan=plan,
                                                    version=payload.version, note=payload.note)
     return Status(201, _submission(submission))
 
@@ -136,20 +132,20 @@ def submit(request: HttpRequest, person_id: str, payload: SubmitIn) -> Any:
 def approvals(request: HttpRequest) -> Any:
     """Submissions waiting at the levels you decide at, oldest first."""
     return [_submission(s) for s in
-            selectors.approvals_waiting(user=_user(request)).select_related("plan_version",
+            selectors.approvals_waiting(user=signed_in_user(request)).select_related("plan_version",
                                                                              "decided_by")]
 
 
 @router.post("/submissions/{submission_id}/decision", response={200: SubmissionOut, **ERRORS})
 def decide(request: HttpRequest, submission_id: str, payload: DecisionIn) -> Any:
     """Sign off or refuse. A refusal needs reasons and alternatives; either needs reasons."""
-    submission = selectors.submission_get(user=_user(request), submission_id=submission_id,
+    submission = selectors.submission_get(user=signed_in_user(request), submission_id=submission_id,
                                           purpose="api")
     if payload.decision == "approve":
-        decided = services.submission_approve(actor=_user(request), submission=submission,
+        decided = services.submission_approve(actor=signed_in_user(request), submission=submission,
                                               version=payload.version, reasons=payload.reasons)
     else:
-        decided = services.submission_refuse(actor=_user(request), submission=submission,
+        decided = services.submission_refuse(actor=signed_in_user(request), submission=submission,
                                              version=payload.version, reasons=payload.reasons,
                                              alternatives=payload.alternatives)
     return _submission(decided)

@@ -28,6 +28,7 @@ from ourplan.api.schemas import (
     PersonPage,
     PersonPatch,
 )
+from ourplan.core.views_helpers import signed_in_user
 from ourplan.people import selectors, services
 
 router = Router(tags=["people"])
@@ -38,10 +39,6 @@ GP_PRACTICE_UNKNOWN = "Select a GP practice that exists"
 TEAM_UNKNOWN = "Select a team that exists"
 STAFF_UNKNOWN = "Select a member of staff who exists"
 ORGANISATION_UNKNOWN = "Select an organisation that exists"
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _resolve(
@@ -92,7 +89,7 @@ def _care_team_data(data: dict[str, Any]) -> dict[str, Any]:
 @router.get("/people", response={200: PersonPage, **ERRORS})
 def people_list(request: HttpRequest, q: str = "", page: int = 1) -> Any:
     """The people you may see, optionally matching a name or NHS number."""
-    result = selectors.caseload_search(user=_user(request), query=q, page_number=page)
+    result = selectors.caseload_search(user=signed_in_user(request), query=q, page_number=page)
     return presenters.page_of(
         result.page, [presenters.person_summary(p) for p in result.page.object_list]
     )
@@ -102,38 +99,39 @@ def people_list(request: HttpRequest, q: str = "", page: int = 1) -> Any:
 def people_create(request: HttpRequest, payload: PersonCreate) -> Any:
     data = payload.model_dump(exclude={"team"})
     team = _resolve(Team.objects.all(), payload.team, "team", TEAM_UNKNOWN)
-    person = services.person_create(actor=_user(request), data=_person_data(data),
+    person = services.person_create(actor=signed_in_user(request), data=_person_data(data),
                                     team=team)  # type: ignore[arg-type]
     return Status(201, presenters.person_detail(person))
 
 
 @router.get("/people/{person_id}", response={200: PersonOut, **ERRORS})
 def people_get(request: HttpRequest, person_id: str) -> Any:
-    return presenters.person_detail(selectors.person_get(user=_user(request),
+    return presenters.person_detail(selectors.person_get(user=signed_in_user(request),
                                                          person_id=person_id))
 
 
 @router.patch("/people/{person_id}", response={200: PersonOut, **ERRORS})
 def people_update(request: HttpRequest, person_id: str, payload: PersonPatch) -> Any:  # type: ignore[valid-type]
-    person = selectors.person_get(user=_user(request), person_id=person_id, purpose="edit")
+    person = selectors.person_get(user=signed_in_user(request), person_id=person_id, purpose="edit")
     data = payload.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
     version = data.pop("version")
-    person = services.person_update(actor=_user(request), person=person, version=version,
+    person = services.person_update(actor=signed_in_user(request), person=person, version=version,
                                     data=_person_data(data))
     return presenters.person_detail(person)
 
 
 @router.get("/people/{person_id}/contacts", response={200: list[ContactOut], **ERRORS})
 def contacts_list(request: HttpRequest, person_id: str) -> Any:
-    person = selectors.person_get(user=_user(request), person_id=person_id, purpose="circle")
+    person = selectors.person_get(user=signed_in_user(request), person_id=person_id,
+                                  purpose="circle")
     return [presenters.contact(c) for c in selectors.person_circle(person=person)]
 
 
 @router.post("/people/{person_id}/contacts", response={201: ContactOut, **ERRORS})
 def contacts_add(request: HttpRequest, person_id: str, payload: ContactFields) -> Any:
-    person = selectors.person_get(user=_user(request), person_id=person_id,
+    person = selectors.person_get(user=signed_in_user(request), person_id=person_id,
                                   purpose="add_contact")
-    contact = services.personal_contact_add(actor=_user(request), person=person,
+    contact = services.personal_contact_add(actor=signed_in_user(request), person=person,
                                             data=_plain(payload.model_dump()))
     return Status(201, presenters.contact(contact))
 
@@ -141,7 +139,7 @@ def contacts_add(request: HttpRequest, person_id: str, payload: ContactFields) -
 @router.patch("/people/{person_id}/contacts/{contact_id}", response={200: ContactOut, **ERRORS})
 def contacts_update(request: HttpRequest, person_id: str, contact_id: str,
                     payload: ContactPatch) -> Any:  # type: ignore[valid-type]
-    user = _user(request)
+    user = signed_in_user(request)
     person = selectors.person_get(user=user, person_id=person_id, purpose="edit_contact")
     contact = selectors.personal_contact_get(user=user, person=person, contact_id=contact_id)
     data = payload.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
@@ -154,7 +152,7 @@ def contacts_update(request: HttpRequest, person_id: str, contact_id: str,
 @router.delete("/people/{person_id}/contacts/{contact_id}", response={204: None, **ERRORS})
 def contacts_remove(request: HttpRequest, person_id: str, contact_id: str,
                     version: int = Query(...)) -> Any:
-    user = _user(request)
+    user = signed_in_user(request)
     person = selectors.person_get(user=user, person_id=person_id, purpose="remove_contact")
     contact = selectors.personal_contact_get(user=user, person=person, contact_id=contact_id)
     services.personal_contact_remove(actor=user, contact=contact, version=version)
@@ -163,15 +161,16 @@ def contacts_remove(request: HttpRequest, person_id: str, contact_id: str,
 
 @router.get("/people/{person_id}/care-team", response={200: list[CareTeamMemberOut], **ERRORS})
 def care_team_list(request: HttpRequest, person_id: str) -> Any:
-    person = selectors.person_get(user=_user(request), person_id=person_id, purpose="care_team")
+    person = selectors.person_get(user=signed_in_user(request), person_id=person_id,
+                                  purpose="care_team")
     return [presenters.care_team_member(m) for m in selectors.person_care_team(person=person)]
 
 
 @router.post("/people/{person_id}/care-team", response={201: CareTeamMemberOut, **ERRORS})
 def care_team_add(request: HttpRequest, person_id: str, payload: CareTeamFields) -> Any:
-    person = selectors.person_get(user=_user(request), person_id=person_id,
+    person = selectors.person_get(user=signed_in_user(request), person_id=person_id,
                                   purpose="add_care_team_member")
-    member = services.care_team_member_add(actor=_user(request), person=person,
+    member = services.care_team_member_add(actor=signed_in_user(request), person=person,
                                            data=_care_team_data(payload.model_dump()))
     return Status(201, presenters.care_team_member(member))
 
@@ -180,7 +179,7 @@ def care_team_add(request: HttpRequest, person_id: str, payload: CareTeamFields)
               response={200: CareTeamMemberOut, **ERRORS})
 def care_team_update(request: HttpRequest, person_id: str, member_id: str,
                      payload: CareTeamPatch) -> Any:  # type: ignore[valid-type]
-    user = _user(request)
+    user = signed_in_user(request)
     person = selectors.person_get(user=user, person_id=person_id,
                                   purpose="edit_care_team_member")
     member = selectors.care_team_member_get(user=user, person=person, member_id=member_id)
@@ -194,7 +193,7 @@ def care_team_update(request: HttpRequest, person_id: str, member_id: str,
 @router.get("/people/{person_id}/audit", response={200: AuditPage, **ERRORS})
 def people_audit(request: HttpRequest, person_id: str, page: int = 1) -> Any:
     """Who has looked at or changed this person's record (administrators)."""
-    _, events = selectors.person_audit_history(user=_user(request), person_id=person_id,
+    _, events = selectors.person_audit_history(user=signed_in_user(request), person_id=person_id,
                                                page_number=page)
     return presenters.page_of(events, [
         {"occurred_at": e.occurred_at, "actor": e.actor_username, "action": e.action,

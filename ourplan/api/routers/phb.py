@@ -13,7 +13,6 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from ourplan.accounts.models import User
 from ourplan.api.schemas import ErrorOut, Strict, partial
 from ourplan.budgets import selectors, services
 from ourplan.budgets.models import (
@@ -31,6 +30,7 @@ from ourplan.budgets.pa_costs import pa_costs
 from ourplan.budgets.returns import COLUMNS, phb_returns
 from ourplan.core.audit import audit_record
 from ourplan.core.errors import NotAllowed, NotFound
+from ourplan.core.views_helpers import signed_in_user
 from ourplan.people import selectors as people_selectors
 from ourplan.plans import selectors as plan_selectors
 from ourplan.plans.models import Plan
@@ -241,14 +241,10 @@ class ReturnsOut(Schema):
 
 # --- helpers -------------------------------------------------------------------------------
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _plan(request: HttpRequest, person_id: str, purpose: str = "budget") -> Plan:
     """The plan whose budget is asked about. A nominee reaches the budget they manage but not
     the plan: for them it is found through the budget, and its content is never read."""
-    user = _user(request)
+    user = signed_in_user(request)
     person = people_selectors.person_get(user=user, person_id=person_id, purpose=purpose)
     plan = plan_selectors.plan_for_person(user=user, person=person)
     if plan is None:
@@ -261,7 +257,7 @@ def _plan(request: HttpRequest, person_id: str, purpose: str = "budget") -> Plan
 
 
 def _sheet(request: HttpRequest, plan: Plan) -> selectors.BudgetSheet:
-    sheet = selectors.budget_sheet(user=_user(request), plan=plan, purpose="api")
+    sheet = selectors.budget_sheet(user=signed_in_user(request), plan=plan, purpose="api")
     if sheet is None:
         raise NotFound()
     return sheet
@@ -321,7 +317,7 @@ def _reloaded(request: HttpRequest, plan: Plan) -> dict[str, Any]:
 
 
 def _line(request: HttpRequest, budget: Budget, line_id: str) -> CostLine:
-    return selectors.cost_line_get(user=_user(request), budget=budget,
+    return selectors.cost_line_get(user=signed_in_user(request), budget=budget,
                                    line_id=_uuid(line_id))
 
 
@@ -342,7 +338,7 @@ def budget_get(request: HttpRequest, person_id: str) -> Any:
 @router.post("/people/{person_id}/plan/budget", response={201: BudgetOut, **ERRORS})
 def budget_start(request: HttpRequest, person_id: str, payload: BudgetIn) -> Any:
     plan = _plan(request, person_id, purpose="budget_start")
-    services.budget_start(actor=_user(request), plan=plan, data=_data(payload))
+    services.budget_start(actor=signed_in_user(request), plan=plan, data=_data(payload))
     return Status(201, _reloaded(request, plan))
 
 
@@ -350,7 +346,7 @@ def budget_start(request: HttpRequest, person_id: str, payload: BudgetIn) -> Any
 def budget_update(request: HttpRequest, person_id: str,
                   payload: BudgetPatch) -> Any:  # type: ignore[valid-type]
     plan = _plan(request, person_id)
-    services.budget_update(actor=_user(request), budget=_sheet(request, plan).budget,
+    services.budget_update(actor=signed_in_user(request), budget=_sheet(request, plan).budget,
                            version=payload.version, data=_data(payload))  # type: ignore[attr-defined]
     return _reloaded(request, plan)
 
@@ -359,13 +355,13 @@ def budget_update(request: HttpRequest, person_id: str,
             response={200: BudgetOut, **ERRORS})
 def budget_version(request: HttpRequest, person_id: str, number: int) -> Any:
     plan = _plan(request, person_id)
-    return _out(selectors.budget_version(user=_user(request), plan=plan, number=number))
+    return _out(selectors.budget_version(user=signed_in_user(request), plan=plan, number=number))
 
 
 @router.post("/people/{person_id}/plan/budget/sign-off", response={200: BudgetOut, **ERRORS})
 def budget_sign_off(request: HttpRequest, person_id: str, payload: VersionIn) -> Any:
     plan = _plan(request, person_id, purpose="budget_sign_off")
-    services.budget_sign_off(actor=_user(request), budget=_sheet(request, plan).budget,
+    services.budget_sign_off(actor=signed_in_user(request), budget=_sheet(request, plan).budget,
                              version=payload.version)
     return _reloaded(request, plan)
 
@@ -376,7 +372,7 @@ def budget_sign_off(request: HttpRequest, person_id: str, payload: VersionIn) ->
 def holding_add(request: HttpRequest, person_id: str, payload: HoldingIn) -> Any:
     plan = _plan(request, person_id)
     budget = _sheet(request, plan).budget
-    services.holding_add(actor=_user(request), budget=budget, version=budget.version,
+    services.holding_add(actor=signed_in_user(request), budget=budget, version=budget.version,
                          data=_data(payload))
     return Status(201, _reloaded(request, plan))
 
@@ -386,9 +382,10 @@ def holding_add(request: HttpRequest, person_id: str, payload: HoldingIn) -> Any
 def holding_update(request: HttpRequest, person_id: str, holding_id: str,
                    payload: HoldingPatch) -> Any:  # type: ignore[valid-type]
     plan = _plan(request, person_id)
-    holding = selectors.holding_get(user=_user(request), budget=_sheet(request, plan).budget,
+    holding = selectors.holding_get(user=signed_in_user(request),
+                                    budget=_sheet(request, plan).budget,
                                     holding_id=_uuid(holding_id))
-    services.holding_update(actor=_user(request), holding=holding,
+    services.holding_update(actor=signed_in_user(request), holding=holding,
                             version=payload.version, data=_data(payload))  # type: ignore[attr-defined]
     return _reloaded(request, plan)
 
@@ -398,9 +395,10 @@ def holding_update(request: HttpRequest, person_id: str, holding_id: str,
 def holding_remove(request: HttpRequest, person_id: str, holding_id: str,
                    version: int) -> Any:
     plan = _plan(request, person_id)
-    holding = selectors.holding_get(user=_user(request), budget=_sheet(request, plan).budget,
+    holding = selectors.holding_get(user=signed_in_user(request),
+                                    budget=_sheet(request, plan).budget,
                                     holding_id=_uuid(holding_id))
-    services.holding_remove(actor=_user(request), holding=holding, version=version)
+    services.holding_remove(actor=signed_in_user(request), holding=holding, version=version)
     return _reloaded(request, plan)
 
 
@@ -410,7 +408,7 @@ def holding_remove(request: HttpRequest, person_id: str, holding_id: str,
 def line_add(request: HttpRequest, person_id: str, payload: LineIn) -> Any:
     plan = _plan(request, person_id)
     budget = _sheet(request, plan).budget
-    services.cost_line_add(actor=_user(request), budget=budget, version=budget.version,
+    services.cost_line_add(actor=signed_in_user(request), budget=budget, version=budget.version,
                            data=_data(payload))
     return Status(201, _reloaded(request, plan))
 
@@ -421,7 +419,7 @@ def line_update(request: HttpRequest, person_id: str, line_id: str,
                 payload: LinePatch) -> Any:  # type: ignore[valid-type]
     plan = _plan(request, person_id)
     line = _line(request, _sheet(request, plan).budget, line_id)
-    services.cost_line_update(actor=_user(request), line=line,
+    services.cost_line_update(actor=signed_in_user(request), line=line,
                               version=payload.version, data=_data(payload))  # type: ignore[attr-defined]
     return _reloaded(request, plan)
 
@@ -431,7 +429,7 @@ def line_update(request: HttpRequest, person_id: str, line_id: str,
 def line_remove(request: HttpRequest, person_id: str, line_id: str, version: int) -> Any:
     plan = _plan(request, person_id)
     line = _line(request, _sheet(request, plan).budget, line_id)
-    services.cost_line_remove(actor=_user(request), line=line, version=version)
+    services.cost_line_remove(actor=signed_in_user(request), line=line, version=version)
     return _reloaded(request, plan)
 
 
@@ -441,7 +439,8 @@ def line_decide(request: HttpRequest, person_id: str, line_id: str,
                 payload: DecisionIn) -> Any:
     plan = _plan(request, person_id, purpose="budget_decision")
     line = _line(request, _sheet(request, plan).budget, line_id)
-    services.unusual_request_decide(actor=_user(request), line=line, version=payload.version,
+    services.unusual_request_decide(actor=signed_in_user(request), line=line,
+                                    version=payload.version,
                                     agreed=payload.agreed, reason=payload.reason)
     return _reloaded(request, plan)
 
@@ -453,7 +452,7 @@ def spending(request: HttpRequest, person_id: str, period: str = "month") -> Any
     if period not in ("month", "quarter"):
         raise ValidationError({"period": "Choose month or quarter"})
     plan = _plan(request, person_id, purpose="budget_spending")
-    report = selectors.spending_report(user=_user(request), plan=plan,
+    report = selectors.spending_report(user=signed_in_user(request), plan=plan,
                                        months_per_period=3 if period == "quarter" else 1)
     if report is None:
         raise NotFound()
@@ -473,10 +472,10 @@ def spending(request: HttpRequest, person_id: str, period: str = "month") -> Any
 @router.post("/people/{person_id}/plan/budget/payments", response={201: PaymentOut, **ERRORS})
 def payment_add(request: HttpRequest, person_id: str, payload: PaymentIn) -> Any:
     plan = _plan(request, person_id, purpose="budget_payment")
-    report = selectors.spending_report(user=_user(request), plan=plan)
+    report = selectors.spending_report(user=signed_in_user(request), plan=plan)
     if report is None:
         raise ValidationError({"line": services.NOT_IN_FORCE})
-    p = services.payment_record(actor=_user(request), budget=report.budget,
+    p = services.payment_record(actor=signed_in_user(request), budget=report.budget,
                                 data=_data(payload))
     return Status(201, {"id": p.pk, "version": p.version, "line": p.line_id,
                         "paid_on": p.paid_on, "amount": p.amount, "reference": p.reference})
@@ -496,7 +495,7 @@ def pa_costs_check(request: HttpRequest, payload: PACostsIn) -> Any:
 
 @router.get("/phb-returns", response={200: ReturnsOut, **ERRORS})
 def returns(request: HttpRequest, query: Query[ReturnsQuery]) -> Any:
-    user = _user(request)
+    user = signed_in_user(request)
     if not user.has_perm("budgets.view_returns") or user.organisation is None:
         raise NotAllowed()
     if query.ends_on < query.starts_on:

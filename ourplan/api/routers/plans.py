@@ -12,9 +12,9 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field, create_model
 
-from ourplan.accounts.models import User
 from ourplan.api.schemas import ErrorOut, Strict, partial
 from ourplan.core.errors import NotFound
+from ourplan.core.views_helpers import signed_in_user
 from ourplan.people import selectors as people_selectors
 from ourplan.plans import selectors, services
 from ourplan.plans.coaching import coach_outcome, outcome_flags
@@ -244,12 +244,8 @@ class PlanOut(Schema):
     changes_since_agreed: list[str]
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _plan(request: HttpRequest, person_id: str) -> Plan:
-    return selectors.person_and_plan(user=_user(request), person_id=person_id,
+    return selectors.person_and_plan(user=signed_in_user(request), person_id=person_id,
                                      purpose="plan")[1]
 
 
@@ -315,9 +311,10 @@ def plan_get(request: HttpRequest, person_id: str) -> Any:
 
 @router.post("/people/{person_id}/plan", response={201: PlanOut, **ERRORS})
 def plan_start(request: HttpRequest, person_id: str, payload: PlanStart) -> Any:
-    person = people_selectors.person_get(user=_user(request), person_id=person_id,
+    person = people_selectors.person_get(user=signed_in_user(request), person_id=person_id,
                                          purpose="start_plan")
-    plan = services.plan_start(actor=_user(request), person=person, kind=payload.kind.value)
+    plan = services.plan_start(actor=signed_in_user(request), person=person,
+                               kind=payload.kind.value)
     return Status(201, _reloaded(request, plan))
 
 
@@ -327,7 +324,8 @@ def plan_support_needs(request: HttpRequest, person_id: str, payload: SupportNee
     data = payload.model_dump(exclude_unset=True)
     version = data.pop("version")
     data = {k: getattr(v, "value", v) for k, v in data.items()}
-    plan = services.plan_record_support_needs(actor=_user(request), plan=plan, version=version,
+    plan = services.plan_record_support_needs(actor=signed_in_user(request), plan=plan,
+                                              version=version,
                                               data=data)
     return _reloaded(request, plan)
 
@@ -336,7 +334,7 @@ def plan_support_needs(request: HttpRequest, person_id: str, payload: SupportNee
 def plan_section_status(request: HttpRequest, person_id: str, section: Section,
                         payload: SectionStatusIn) -> Any:
     plan = _plan(request, person_id)
-    plan = services.plan_section_set_status(actor=_user(request), plan=plan,
+    plan = services.plan_section_set_status(actor=signed_in_user(request), plan=plan,
                                             version=payload.version, section=section.value,
                                             status=payload.status.value)
     return _reloaded(request, plan)
@@ -350,7 +348,7 @@ def plan_transition(request: HttpRequest, person_id: str, name: str,
     if name not in TRANSITIONS_BY_NAME:
         raise NotFound()
     plan = _plan(request, person_id)
-    plan = services.TRANSITION_SERVICES[name](actor=_user(request), plan=plan,
+    plan = services.TRANSITION_SERVICES[name](actor=signed_in_user(request), plan=plan,
                                               version=payload.version)
     return _reloaded(request, plan)
 
@@ -361,7 +359,7 @@ def plan_about_me(request: HttpRequest, person_id: str, payload: AboutMeIn) -> A
     plan = _plan(request, person_id)
     data = payload.model_dump(exclude_unset=True)
     version = data.pop("version")
-    about = services.about_me_update(actor=_user(request), plan=plan, version=version,
+    about = services.about_me_update(actor=signed_in_user(request), plan=plan, version=version,
                                      data={k: v or "" for k, v in data.items()})
     return {name: getattr(about, name) for name in ("version", *services.ABOUT_ME_FIELDS)}
 
@@ -369,7 +367,7 @@ def plan_about_me(request: HttpRequest, person_id: str, payload: AboutMeIn) -> A
 @router.post("/people/{person_id}/plan/working", response={201: WorkingOut, **ERRORS})
 def plan_working_add(request: HttpRequest, person_id: str, payload: WorkingIn) -> Any:
     plan = _plan(request, person_id)
-    entry = services.working_entry_add(actor=_user(request), plan=plan,
+    entry = services.working_entry_add(actor=signed_in_user(request), plan=plan,
                                        data=_plain(payload.model_dump()))
     return Status(201, _working(entry))
 
@@ -388,7 +386,8 @@ def plan_working_update(request: HttpRequest, person_id: str, entry_id: str,
     plan = _plan(request, person_id)
     data = payload.model_dump(exclude_unset=True)
     version = data.pop("version")
-    entry = services.working_entry_update(actor=_user(request), entry=_entry(plan, entry_id),
+    entry = services.working_entry_update(actor=signed_in_user(request),
+                                          entry=_entry(plan, entry_id),
                                           version=version, data=_plain(data))
     return _working(entry)
 
@@ -398,7 +397,7 @@ def plan_working_update(request: HttpRequest, person_id: str, entry_id: str,
 def plan_working_remove(request: HttpRequest, person_id: str, entry_id: str,
                         version: int) -> Any:
     plan = _plan(request, person_id)
-    services.working_entry_remove(actor=_user(request), entry=_entry(plan, entry_id),
+    services.working_entry_remove(actor=signed_in_user(request), entry=_entry(plan, entry_id),
                                   version=version)
     return Status(204, None)
 
@@ -415,7 +414,7 @@ def outcomes_check(request: HttpRequest, payload: CoachIn) -> Any:
 @router.post("/people/{person_id}/plan/outcomes", response={201: OutcomeOut, **ERRORS})
 def plan_outcome_add(request: HttpRequest, person_id: str, payload: OutcomeIn) -> Any:
     plan = _plan(request, person_id)
-    outcome = services.outcome_add(actor=_user(request), plan=plan,
+    outcome = services.outcome_add(actor=signed_in_user(request), plan=plan,
                                    data=_plain(payload.model_dump()))
     return Status(201, _outcome(outcome))
 
@@ -434,7 +433,7 @@ def plan_outcome_update(request: HttpRequest, person_id: str, outcome_id: str,
     plan = _plan(request, person_id)
     data = payload.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
     version = data.pop("version")
-    outcome = services.outcome_update(actor=_user(request),
+    outcome = services.outcome_update(actor=signed_in_user(request),
                                       outcome=_find_outcome(plan, outcome_id),
                                       version=version, data=_plain(data))
     return _outcome(outcome)
@@ -446,7 +445,7 @@ def plan_action_add(request: HttpRequest, person_id: str, outcome_id: str,
                     payload: ActionIn) -> Any:
     plan = _plan(request, person_id)
     outcome = _find_outcome(plan, outcome_id)
-    action = services.action_add(actor=_user(request), plan=plan,
+    action = services.action_add(actor=signed_in_user(request), plan=plan,
                                  data={**_plain(payload.model_dump()), "outcome": outcome})
     return Status(201, _action(action))
 
@@ -461,7 +460,7 @@ def plan_action_update(request: HttpRequest, person_id: str, action_id: str,
         raise NotFound()
     data = payload.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
     version = data.pop("version")
-    action = services.action_update(actor=_user(request), action=action, version=version,
+    action = services.action_update(actor=signed_in_user(request), action=action, version=version,
                                     data=_plain(data))
     return _action(action)
 
@@ -477,7 +476,7 @@ def plan_agree(request: HttpRequest, person_id: str, payload: AgreeIn) -> Any:
              if c.pk == payload.representative), None)
         if representative is None:
             raise ValidationError({"representative": services.NOT_A_REPRESENTATIVE})
-    agreed = services.plan_agree(actor=_user(request), plan=plan, version=payload.version,
+    agreed = services.plan_agree(actor=signed_in_user(request), plan=plan, version=payload.version,
                                  agreed_by=payload.agreed_by.value, how=payload.how,
                                  representative=representative,
                                  agreements=[a.value for a in payload.agreements])
@@ -527,7 +526,7 @@ def _register(kind: EntryKind) -> None:
 
     def add_entry(request: HttpRequest, person_id: str, payload: create) -> Any:  # type: ignore[valid-type]
         plan = _plan(request, person_id)
-        entry = services.entry_add(actor=_user(request), plan=plan, kind=kind,
+        entry = services.entry_add(actor=signed_in_user(request), plan=plan, kind=kind,
                                    data=_entry_data(kind, payload.model_dump()))  # type: ignore[attr-defined]
         return Status(201, _entry_out(kind, entry))
 
@@ -543,14 +542,14 @@ def _register(kind: EntryKind) -> None:
         plan = _plan(request, person_id)
         data = payload.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
         version = data.pop("version")
-        entry = services.entry_update(actor=_user(request), kind=kind,
+        entry = services.entry_update(actor=signed_in_user(request), kind=kind,
                                       entry=_find(plan, entry_id), version=version,
                                       data=_entry_data(kind, data))
         return _entry_out(kind, entry)
 
     def remove_entry(request: HttpRequest, person_id: str, entry_id: str, version: int) -> Any:
         plan = _plan(request, person_id)
-        services.entry_remove(actor=_user(request), kind=kind, entry=_find(plan, entry_id),
+        services.entry_remove(actor=signed_in_user(request), kind=kind, entry=_find(plan, entry_id),
                               version=version)
         return Status(204, None)
 

@@ -12,8 +12,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from ourplan.accounts.models import User
 from ourplan.api.schemas import ErrorOut, Strict
+from ourplan.core.views_helpers import signed_in_user
 from ourplan.plans import selectors as plan_selectors
 from ourplan.plans.models import Plan
 from ourplan.reviews import selectors, services
@@ -49,12 +49,8 @@ class ReviewsOut(Schema):
     reviews_completed: int
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _plan(request: HttpRequest, person_id: str, purpose: str) -> Plan:
-    return plan_selectors.person_and_plan(user=_user(request), person_id=person_id,
+    return plan_selectors.person_and_plan(user=signed_in_user(request), person_id=person_id,
                                           purpose=purpose)[1]
 
 
@@ -68,7 +64,8 @@ def _trigger(t: ReviewTrigger, review_by: dt.date) -> dict[str, Any]:
 def reviews_get(request: HttpRequest, person_id: str) -> Any:
     plan = _plan(request, person_id, purpose="reviews")
     schedule = services.review_schedule_refresh(plan=plan)
-    overview = selectors.reviews_overview(user=_user(request), plan=plan, schedule=schedule)
+    overview = selectors.reviews_overview(user=signed_in_user(request), plan=plan,
+                                          schedule=schedule)
     return {
         "due_on": schedule.due_on, "why": schedule.reason, "sooner_because": overview.sooner,
         "open_triggers": [_trigger(row.trigger, row.review_by)
@@ -83,7 +80,7 @@ def trigger_record(request: HttpRequest, person_id: str, payload: TriggerIn) -> 
     """Something that brings the review forward; `person_request` when the person asks."""
     plan = _plan(request, person_id, purpose="review_trigger")
     trigger = services.review_trigger_record(
-        actor=_user(request), plan=plan, reason=payload.reason.value,
+        actor=signed_in_user(request), plan=plan, reason=payload.reason.value,
         details=payload.details, occurred_on=payload.occurred_on)
     return Status(201, _trigger(trigger, trigger_due_on(Trigger(trigger.reason,
                                                                 trigger.occurred_on))))

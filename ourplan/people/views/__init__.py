@@ -13,9 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from ourplan.accounts.models import User
 from ourplan.core.errors import NotAllowed, NotFound
-from ourplan.core.views_helpers import form_page
+from ourplan.core.views_helpers import form_page, person_or_404, signed_in_user
 from ourplan.people import selectors, services
 from ourplan.people.forms import (
     CareTeamMemberEditForm,
@@ -30,17 +29,6 @@ from ourplan.people.forms import (
 from ourplan.people.models import CareTeamMember, Person, PersonalContact
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _person(request: HttpRequest, person_id: Any, purpose: str) -> Person:
-    try:
-        return selectors.person_get(user=_user(request), person_id=person_id, purpose=purpose)
-    except NotFound as error:
-        raise Http404 from error
-
-
 def _require(request: HttpRequest, perm: str, person: Person) -> None:
     if not request.user.has_perm(perm, person):
         raise PermissionDenied
@@ -52,7 +40,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     form = CaseloadSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     result = selectors.caseload_search(
-        user=_user(request), query=query, page_number=request.GET.get("page", 1)
+        user=signed_in_user(request), query=query, page_number=request.GET.get("page", 1)
     )
     template = "people/_caseload_results.jinja" if request.headers.get("HX-Request") \
         else "people/caseload.jinja"
@@ -62,8 +50,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def person_detail(request: HttpRequest, person_id: Any) -> HttpResponse:
-    person = _person(request, person_id, purpose="view")
-    user = _user(request)
+    person = person_or_404(request, person_id, purpose="view")
+    user = signed_in_user(request)
     today = timezone.localdate()
     care_team = list(selectors.person_care_team(person=person))
     return render(request, "people/detail.jinja", {
@@ -80,7 +68,7 @@ def person_detail(request: HttpRequest, person_id: Any) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_add(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if not user.has_perm("people.add_person"):
         raise PermissionDenied
     form = PersonAddForm(request.POST or None, user=user)
@@ -97,14 +85,14 @@ def person_add(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_edit(request: HttpRequest, person_id: Any) -> HttpResponse:
-    person = _person(request, person_id, purpose="edit")
+    person = person_or_404(request, person_id, purpose="edit")
     _require(request, "people.change_person", person)
     # The form validates a copy; the service re-reads and locks the record.
     form = PersonEditForm(request.POST or None, instance=person,
                           initial={"version": person.version})
     return form_page(
         request, form, template="people/person_form.jinja", context={"person": person},
-        save=lambda: services.person_update(actor=_user(request), person=person,
+        save=lambda: services.person_update(actor=signed_in_user(request), person=person,
                                             version=form.cleaned_data["version"],
                                             data=form.service_data()),
         success=lambda _: "Their details have been updated",
@@ -118,7 +106,7 @@ def _detail_url(person: Person) -> str:
 
 def _contact(request: HttpRequest, person: Person, contact_id: Any) -> PersonalContact:
     try:
-        return selectors.personal_contact_get(user=_user(request), person=person,
+        return selectors.personal_contact_get(user=signed_in_user(request), person=person,
                                               contact_id=contact_id)
     except NotFound as error:
         raise Http404 from error
@@ -126,7 +114,7 @@ def _contact(request: HttpRequest, person: Person, contact_id: Any) -> PersonalC
 
 def _member(request: HttpRequest, person: Person, member_id: Any) -> CareTeamMember:
     try:
-        return selectors.care_team_member_get(user=_user(request), person=person,
+        return selectors.care_team_member_get(user=signed_in_user(request), person=person,
                                               member_id=member_id)
     except NotFound as error:
         raise Http404 from error
@@ -135,13 +123,13 @@ def _member(request: HttpRequest, person: Person, member_id: Any) -> CareTeamMem
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact_add(request: HttpRequest, person_id: Any) -> HttpResponse:
-    person = _person(request, person_id, purpose="add_contact")
+    person = person_or_404(request, person_id, purpose="add_contact")
     _require(request, "people.change_circle", person)
     form = PersonalContactForm(request.POST or None)
     return form_page(
         request, form, template="people/contact_form.jinja",
         context={"person": person, "contact": None},
-        save=lambda: services.personal_contact_add(actor=_user(request), person=person,
+        save=lambda: services.personal_contact_add(actor=signed_in_user(request), person=person,
                                                    data=form.service_data()),
         success=lambda contact: f"{contact.name} has been added to the circle",
         done=_detail_url(person),
@@ -151,7 +139,7 @@ def contact_add(request: HttpRequest, person_id: Any) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact_edit(request: HttpRequest, person_id: Any, contact_id: Any) -> HttpResponse:
-    person = _person(request, person_id, purpose="edit_contact")
+    person = person_or_404(request, person_id, purpose="edit_contact")
     _require(request, "people.change_circle", person)
     contact = _contact(request, person, contact_id)
     form = PersonalContactEditForm(request.POST or None, instance=contact,
@@ -160,7 +148,7 @@ def contact_edit(request: HttpRequest, person_id: Any, contact_id: Any) -> HttpR
         request, form, template="people/contact_form.jinja",
         context={"person": person, "contact": contact},
         save=lambda: services.personal_contact_update(
-            actor=_user(request), contact=contact, version=form.cleaned_data["version"],
+            actor=signed_in_user(request), contact=contact, version=form.cleaned_data["version"],
             data=form.service_data()),
         success=lambda updated: f"{updated.name}'s details have been updated",
         done=_detail_url(person),
@@ -170,7 +158,7 @@ def contact_edit(request: HttpRequest, person_id: Any, contact_id: Any) -> HttpR
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact_remove(request: HttpRequest, person_id: Any, contact_id: Any) -> HttpResponse:
-    person = _person(request, person_id, purpose="remove_contact")
+    person = person_or_404(request, person_id, purpose="remove_contact")
     _require(request, "people.change_circle", person)
     contact = _contact(request, person, contact_id)
     form = RemoveForm(request.POST or None, initial={"version": contact.version})
@@ -178,7 +166,7 @@ def contact_remove(request: HttpRequest, person_id: Any, contact_id: Any) -> Htt
         request, form, template="people/contact_remove.jinja",
         context={"person": person, "contact": contact},
         save=lambda: services.personal_contact_remove(
-            actor=_user(request), contact=contact, version=form.cleaned_data["version"]),
+            actor=signed_in_user(request), contact=contact, version=form.cleaned_data["version"]),
         success=lambda removed: f"{removed.name} has been removed from the circle",
         done=_detail_url(person),
     )
@@ -187,14 +175,14 @@ def contact_remove(request: HttpRequest, person_id: Any, contact_id: Any) -> Htt
 @login_required
 @require_http_methods(["GET", "POST"])
 def care_team_add(request: HttpRequest, person_id: Any) -> HttpResponse:
-    person = _person(request, person_id, purpose="add_care_team_member")
+    person = person_or_404(request, person_id, purpose="add_care_team_member")
     _require(request, "people.change_care_team", person)
-    form = CareTeamMemberForm(request.POST or None, user=_user(request),
+    form = CareTeamMemberForm(request.POST or None, user=signed_in_user(request),
                               initial={"start_date": timezone.localdate()})
     return form_page(
         request, form, template="people/care_team_form.jinja",
         context={"person": person, "member": None},
-        save=lambda: services.care_team_member_add(actor=_user(request), person=person,
+        save=lambda: services.care_team_member_add(actor=signed_in_user(request), person=person,
                                                    data=form.service_data()),
         success=lambda member: f"{member.display_name} has been added to the care team",
         done=_detail_url(person),
@@ -204,16 +192,17 @@ def care_team_add(request: HttpRequest, person_id: Any) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def care_team_edit(request: HttpRequest, person_id: Any, member_id: Any) -> HttpResponse:
-    person = _person(request, person_id, purpose="edit_care_team_member")
+    person = person_or_404(request, person_id, purpose="edit_care_team_member")
     _require(request, "people.change_care_team", person)
     member = _member(request, person, member_id)
-    form = CareTeamMemberEditForm(request.POST or None, user=_user(request), instance=member,
+    form = CareTeamMemberEditForm(request.POST or None, user=signed_in_user(request),
+                                  instance=member,
                                   initial={"version": member.version})
     return form_page(
         request, form, template="people/care_team_form.jinja",
         context={"person": person, "member": member},
         save=lambda: services.care_team_member_update(
-            actor=_user(request), member=member, version=form.cleaned_data["version"],
+            actor=signed_in_user(request), member=member, version=form.cleaned_data["version"],
             data=form.service_data()),
         success=lambda updated: f"{updated.display_name}'s details have been updated",
         done=_detail_url(person),
@@ -226,7 +215,8 @@ def person_audit(request: HttpRequest, person_id: Any) -> HttpResponse:
     """Who has looked at or changed this person's record (administrators)."""
     try:
         person, page = selectors.person_audit_history(
-            user=_user(request), person_id=person_id, page_number=request.GET.get("page", 1)
+            user=signed_in_user(request), person_id=person_id,
+            page_number=request.GET.get("page", 1),
         )
     except NotFound as error:
         raise Http404 from error
@@ -242,7 +232,7 @@ def audit_lookup(request: HttpRequest) -> HttpResponse:
     form = CaseloadSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     try:
-        result = selectors.audit_lookup(user=_user(request), query=query,
+        result = selectors.audit_lookup(user=signed_in_user(request), query=query,
                                         page_number=request.GET.get("page", 1))
     except NotAllowed as error:
         raise PermissionDenied from error
