@@ -13,7 +13,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from ourplan.core.errors import NotAllowed, NotFound, StaleVersion
-from ourplan.people.selectors import person_get
 
 if TYPE_CHECKING:
     from ourplan.accounts.models import User
@@ -30,9 +29,15 @@ def signed_in_user(request: HttpRequest) -> User:
 
 
 def person_or_404(request: HttpRequest, person_id: Any, *, purpose: str,
-                  get: Callable[..., Person] = person_get) -> Person:
+                  get: Callable[..., Person] | None = None) -> Person:
     """The person, read through `get` (a selector taking `user`, `person_id` and `purpose`, which
-    audits the read); a person out of reach is the 404 page."""
+    audits the read; `people.selectors.person_get` unless given); a person out of reach is the
+    404 page."""
+    if get is None:
+        # Imported here: core is below every domain app and imports none of them at load time.
+        from ourplan.people.selectors import person_get
+
+        get = person_get
     try:
         return get(user=signed_in_user(request), person_id=person_id, purpose=purpose)
     except NotFound as error:
