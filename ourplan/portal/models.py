@@ -31,6 +31,16 @@ class Capacity(models.TextChoices):
     CIRCLE = "circle", "Family or friend the plan is shared with"
 
 
+def contact_unless_self(name: str) -> models.CheckConstraint:
+    """Anyone but the person themselves is someone in the person's circle: the contact is set
+    exactly when the capacity is not "self"."""
+    return models.CheckConstraint(
+        name=name,
+        condition=(Q(capacity="self") & Q(contact__isnull=True))
+        | (~Q(capacity="self") & Q(contact__isnull=False)),
+    )
+
+
 class PortalAccessQuerySet(models.QuerySet["PortalAccess"]):
     def current(self) -> PortalAccessQuerySet:
         """Not ended, and (for anyone but the person) their circle entry not removed."""
@@ -64,11 +74,7 @@ class PortalAccess(BaseModel):
     class Meta:
         ordering = ["created_at"]
         constraints = [
-            models.CheckConstraint(
-                name="portal_access_contact_unless_self",
-                condition=(Q(capacity="self") & Q(contact__isnull=True))
-                | (~Q(capacity="self") & Q(contact__isnull=False)),
-            ),
+            contact_unless_self("portal_access_contact_unless_self"),
             models.UniqueConstraint(
                 fields=["user", "person", "capacity"], condition=Q(ended_at__isnull=True),
                 name="portal_access_one_current_per_capacity",
@@ -122,11 +128,7 @@ class Invitation(BaseModel):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(
-                name="invitation_contact_unless_self",
-                condition=(Q(capacity="self") & Q(contact__isnull=True))
-                | (~Q(capacity="self") & Q(contact__isnull=False)),
-            ),
+            contact_unless_self("invitation_contact_unless_self"),
         ]
 
     def __str__(self) -> str:
