@@ -29,6 +29,12 @@ pytestmark = pytest.mark.django_db
 STALE = StaleVersion.message
 
 
+@pytest.fixture
+def person(team):
+    # A surname that cannot turn up in a page by chance (a random staff name can share one).
+    return TeamAllocationFactory(team=team, person__family_name="Zabłocka-Quenneville").person
+
+
 def _as(client, user):
     client.force_login(user)
     return client
