@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import factory.random
 import pytest
 
 from ourplan.accounts.models import Role
@@ -17,6 +18,13 @@ from ourplan.testing.factories import (
 def _fast_password_hashing(settings):
     # Real hashing is deliberately slow; tests check behaviour, not hashing cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _same_made_up_data_each_run(request):
+    # Factories' names and words come from Faker; seeding from the test's own id makes a failure
+    # that depends on them (a made-up surname turning up elsewhere on a page) happen on every run.
+    factory.random.reseed_random(request.node.nodeid)
 
 
 @pytest.fixture
