@@ -16,7 +16,7 @@ from ourplan.core.audit import Action, audit_record
 from ourplan.core.errors import NotFound
 from ourplan.people.models import CareTeamMember, Person, PersonalContact, TeamAllocation
 from ourplan.people.selectors import person_get
-from ourplan.portal.models import PortalAccess
+from ourplan.portal.models import Capacity, Invitation, PortalAccess
 
 ACTION_VIEWED = "consent.viewed"
 SEARCH_LIMIT = 20
@@ -94,12 +94,40 @@ def is_live(grant: ConsentGrant, today: Any) -> bool:
     return grant.withdrawn_at is None and (grant.end_date is None or grant.end_date >= today)
 
 
-def needs_invitation(*, person: Person, grants: list[ConsentGrant]) -> set[uuid.UUID]:
-    """The ids of circle grants whose person has an email address but no portal account yet."""
-    contacts = {g.contact_id for g in grants if g.contact_id and g.contact and g.contact.email}
-    with_account = set(PortalAccess.objects.current().filter(
-        person=person, contact_id__in=contacts).values_list("contact_id", flat=True))
-    return {g.pk for g in grants if g.contact_id in contacts - with_account}
+@dataclass
+class SignIn:
+    """Who can sign in to see the person's plan: for the circle members the plan is shared with,
+    their account or the invitation waiting for them (by contact id); and the representatives
+    and nominee, whose access the coordinator looks after."""
+
+    accounts: dict[uuid.UUID, PortalAccess] = field(default_factory=dict)
+    invitations: dict[uuid.UUID, Invitation] = field(default_factory=dict)
+    others: list[PortalAccess] = field(default_factory=list)
+
+    def can_invite(self, grant: ConsentGrant) -> bool:
+        """Someone in the circle with an email address and neither an account nor a link."""
+        return bool(grant.contact_id and grant.contact and grant.contact.email
+                    and grant.contact_id not in self.accounts
+                    and grant.contact_id not in self.invitations)
+
+
+def sign_in_status(*, person: Person, grants: list[ConsentGrant]) -> SignIn:
+    """For a person the caller may already see (two queries, however many grants)."""
+    contacts = {g.contact_id for g in grants if g.contact_id}
+    found = SignIn()
+    for access in (PortalAccess.objects.current().filter(person=person)
+                   .exclude(capacity=Capacity.SELF).select_related("user", "contact")):
+        if access.capacity == Capacity.CIRCLE:
+            if access.contact_id in contacts:
+                found.accounts[access.contact_id] = access
+        else:
+            found.others.append(access)
+    # Newest first, so the one kept for each contact is the link that works.
+    for invitation in Invitation.objects.open().filter(
+            person=person, capacity=Capacity.CIRCLE, contact_id__in=contacts):
+        if invitation.contact_id is not None:
+            found.invitations.setdefault(invitation.contact_id, invitation)
+    return found
 
 
 @dataclass

@@ -24,6 +24,7 @@ from ourplan.core.errors import NotFound
 from ourplan.core.presenters import format_date
 from ourplan.core.views_helpers import call_service, form_page, signed_in_user
 from ourplan.people.models import Person
+from ourplan.portal.models import Capacity
 
 
 def _person(request: HttpRequest, person_id: Any, perm: str, purpose: str) -> Person:
@@ -42,27 +43,36 @@ def _grant(request: HttpRequest, person: Person, grant_id: Any) -> ConsentGrant:
         raise Http404 from error
 
 
-def invite_url(person: Person, grant: ConsentGrant) -> str | None:
-    """Where to invite someone the plan is shared with, once that page exists."""
+def _portal_url(name: str, **kwargs: Any) -> str | None:
+    """A portal account page, where the accounts pages are mounted."""
     try:
-        return reverse("portal_accounts:invite_circle",
-                       kwargs={"person_id": person.pk, "contact_id": grant.contact_id})
+        return reverse(f"portal_accounts:{name}", kwargs=kwargs)
     except NoReverseMatch:
         return None
 
 
+# How someone other than the person and their circle reaches the plan, in the list's words.
+ACCESS_ROLES = {Capacity.REPRESENTATIVE: "representative",
+                Capacity.NOMINEE: "nominee, who manages the direct payment"}
+
+
 def list_context(user: User, person: Person, *, invites: bool) -> dict[str, Any]:
-    """What the sharing lists show, for the person's pages and the staff pages alike."""
+    """What the sharing lists show, for the person's pages and the staff pages alike: each
+    grant, and who can sign in to read the plan."""
     grants = selectors.person_grants(user=user, person=person)
     today = timezone.localdate()
     live = [g for g in grants if selectors.is_live(g, today)]
-    to_invite = selectors.needs_invitation(person=person, grants=live) if invites else set()
-    links = {g.pk: url for g in live if g.pk in to_invite
-             if (url := invite_url(person, g)) is not None}
+    sign_in = selectors.sign_in_status(person=person, grants=live)
+    can_share = invites and user.has_perm("portal.share", person)
+    links = {g.pk: url for g in live if can_share and sign_in.can_invite(g)
+             if (url := _portal_url("invite_circle", person_id=person.pk,
+                                    contact_id=g.contact_id)) is not None}
     return {
         "person": person, "live": live,
         "past": [g for g in grants if not selectors.is_live(g, today)],
-        "invite_links": links, "today": today, "format_date": format_date,
+        "sign_in": sign_in, "access_roles": ACCESS_ROLES, "invite_links": links,
+        "can_withdraw_invitations": can_share,
+        "today": today, "format_date": format_date,
         "yours": selectors.is_the_person(user=user, person=person),
         "can_manage": user.has_perm("consent.manage", person),
     }

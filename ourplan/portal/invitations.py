@@ -381,13 +381,14 @@ def invitation_accept_by_identity(
 
 @transaction.atomic
 def invitation_withdraw(*, actor: User, invitation: Invitation) -> Invitation:
-    """Stop a link working before it is used. Staff who may change the person's circle, or
-    whoever sent it from the portal."""
+    """Stop a link working before it is used. Staff who may change the person's circle; or,
+    for someone the plan is shared with, the person (or whoever may share for them), whoever
+    sent it: the person decides who in their circle can see their plan."""
     invitation = Invitation.objects.select_for_update().select_related("person").get(
         pk=invitation.pk)
     person = invitation.person
     if not _is_staff_planner(actor, person) and not (
-        actor.is_portal_user and invitation.invited_by_id == actor.pk
+        actor.is_portal_user and invitation.capacity == Capacity.CIRCLE
         and actor.has_perm("portal.share", person)
     ):
         raise NotAllowed()

@@ -11,6 +11,8 @@ urlpatterns = [
     path("invitations/<str:token>/", views.accept, name="accept"),
     path("my/<uuid:person_id>/sharing/invite/<uuid:contact_id>/", views.invite_circle,
          name="invite_circle"),
+    path("my/<uuid:person_id>/sharing/invitations/<uuid:invitation_id>/withdraw/",
+         views.invite_circle_withdraw, name="invite_circle_withdraw"),
     path("my/account/security/", views.security, name="security"),
     path("my/account/security/password/", views.password_change, name="password_change"),
     path("sign-in/code/", views.sign_in_code, name="sign_in_code"),

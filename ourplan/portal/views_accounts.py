@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from joserfc.errors import JoseError
@@ -51,6 +51,7 @@ from ourplan.portal.invitations import (
     invitation_accept_by_identity,
     invitation_for_link,
     invitation_send,
+    invitation_withdraw,
 )
 from ourplan.portal.models import Capacity, Invitation
 
@@ -154,8 +155,40 @@ def invite_circle(request: HttpRequest, person_id: Any, contact_id: Any) -> Http
                                      contact=contact, email=form.cleaned_data["email"]),
         success=lambda sent: f"Invitation sent to {sent[0].email}. The link works for "
                              f"{_days_left(sent[0])} days",
-        done=reverse("portal:home"),
+        done=_sharing_url(person),
     )
+
+
+def _sharing_url(person: Any) -> str:
+    return reverse("consent:list", kwargs={"person_id": person.pk})
+
+
+@login_required
+@require_POST
+def invite_circle_withdraw(request: HttpRequest, person_id: Any,
+                           invitation_id: Any) -> HttpResponse:
+    """The person (or whoever may share for them) stops an invitation to someone in their
+    circle before it is used, whoever sent it."""
+    user = signed_in_user(request)
+    try:
+        person = people.person_get(user=user, person_id=person_id,
+                                   purpose="invite_circle_withdraw")
+        if not user.has_perm("portal.share", person):
+            raise NotFound()
+    except NotFound as error:
+        raise Http404 from error
+    invitation = person.portal_invitations.filter(pk=invitation_id,
+                                                  capacity=Capacity.CIRCLE).first()
+    if invitation is None:
+        raise Http404
+    try:
+        invitation_withdraw(actor=user, invitation=invitation)
+    except ValidationError as error:  # used, withdrawn or expired meanwhile: say so
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Invitation to {invitation.email} withdrawn. The link no "
+                                  "longer works")
+    return redirect(_sharing_url(person))
 
 
 def _days_left(invitation: Invitation) -> int:

@@ -16,7 +16,7 @@ from ourplan.core.models import AuditEvent
 from ourplan.people.models import Person
 from ourplan.plans.models import AboutMe
 from ourplan.portal.invitations import invitation_send
-from ourplan.portal.models import Capacity
+from ourplan.portal.models import Capacity, Invitation
 from ourplan.reviews.models import ReviewTrigger
 from ourplan.reviews.schedule import TriggerReason
 from tests.browser.axe import check_accessibility
@@ -92,6 +92,20 @@ def test_cecilia_uses_her_own_plan_on_her_phone(phone_page: Page):
     assert grant.contact is not None
     assert grant.contact.name == "Grace Adeyemi"
     assert grant.is_current
+
+    # She invites Grace to make an account, then thinks better of it and withdraws the link.
+    page.get_by_role("link", name="Invite Grace Adeyemi to see it").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Invite Grace Adeyemi")
+    _check(page)
+    page.get_by_role("button", name="Send the invitation").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Who can see the plan")
+    expect(page.get_by_text("An invitation to sign in was sent to")).to_be_visible()
+    _check(page)
+    page.get_by_role("button", name="Withdraw the invitation").click()
+    expect(page.get_by_text("The link no longer works")).to_be_visible()
+    expect(page.get_by_role("link", name="Invite Grace Adeyemi to see it")).to_be_visible()
+    _check(page)
+    assert Invitation.objects.get(person=cecilia, capacity=Capacity.CIRCLE).state == "withdrawn"
 
     # Who has looked at her plan.
     page.get_by_role("link", name=re.compile("See who has looked")).click()
