@@ -61,6 +61,16 @@ def test_given_two_people_when_the_user_opens_my_plan_then_both_are_listed_with_
     assert "nominee (manages the direct payment)" in body
 
 
+def test_the_header_names_the_person_without_a_staff_role(client, person):
+    me = the_person(person)
+    client.force_login(me)
+
+    body = client.get(_page(person)).content.decode()
+
+    assert me.display_name in body
+    assert me.get_role_display() not in body
+
+
 def test_given_a_member_of_staff_when_they_open_my_plan_then_it_is_not_found(client, planner):
     client.force_login(planner)
 
