@@ -52,8 +52,23 @@ def _portal_url(name: str, **kwargs: Any) -> str | None:
 
 
 # How someone other than the person and their circle reaches the plan, in the list's words.
-ACCESS_ROLES = {Capacity.REPRESENTATIVE: "representative",
+ACCESS_ROLES: dict[str, str] = {Capacity.REPRESENTATIVE: "representative",
                 Capacity.NOMINEE: "nominee, who manages the direct payment"}
+
+
+def who_else(sign_in: selectors.SignIn, viewer: User) -> list[tuple[str, str]]:
+    """Each representative or nominee with an account, once, with every role they hold."""
+    roles: dict[Any, list[str]] = {}
+    names: dict[Any, str] = {}
+    for access in sign_in.others:
+        role = ACCESS_ROLES[access.capacity]
+        if access.capacity == Capacity.REPRESENTATIVE and access.representative_basis:
+            assert access.contact is not None
+            role += f" ({access.contact.get_representative_basis_display()})"
+        roles.setdefault(access.user_id, []).append(role)
+        name = access.user.get_full_name() or (access.contact.name if access.contact else "")
+        names[access.user_id] = f"{name} (you)" if access.user_id == viewer.pk else name
+    return [(names[user_id], " and ".join(held)) for user_id, held in roles.items()]
 
 
 def list_context(user: User, person: Person, *, invites: bool) -> dict[str, Any]:
@@ -70,7 +85,7 @@ def list_context(user: User, person: Person, *, invites: bool) -> dict[str, Any]
     return {
         "person": person, "live": live,
         "past": [g for g in grants if not selectors.is_live(g, today)],
-        "sign_in": sign_in, "access_roles": ACCESS_ROLES, "invite_links": links,
+        "sign_in": sign_in, "who_else": who_else(sign_in, user), "invite_links": links,
         "can_withdraw_invitations": can_share,
         "today": today, "format_date": format_date,
         "yours": selectors.is_the_person(user=user, person=person),

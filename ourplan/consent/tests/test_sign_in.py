@@ -181,6 +181,16 @@ def test_representatives_and_the_nominee_are_listed_with_their_role(client, pers
     assert f"{nominee.get_full_name()}: nominee, who manages the direct payment" in body
 
 
+def test_someone_who_is_both_is_listed_once_with_both_roles(client, person):
+    deputy = representative_of(person, basis="court_deputy")
+    nominee_of(person, user=deputy)
+
+    body = _page(client, deputy, person)
+
+    assert (f"{deputy.get_full_name()} (you): representative (Deputy appointed by the Court of "
+            "Protection) and nominee, who manages the direct payment") in body
+
+
 def test_nobody_else_signs_in_so_the_section_is_not_shown(client, person):
     assert "Who else can sign in" not in _page(client, the_person(person), person)
 
