@@ -49,7 +49,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         return redirect(_next_url(request, user))
     return render(request, "accounts/sign_in.jinja",
                   {"form": form, "next": _next_url(request),
-                   "nhs_login": nhs_login.is_enabled()}, status=200)
+                   "nhs_login": nhs_login.is_enabled(),
+                   # The page's own warning sends people here when the session has ended.
+                   "idle_minutes": max(1, settings.PORTAL_IDLE_SECONDS // 60)
+                   if request.GET.get("signed_out") == "idle" else None}, status=200)
 
 
 @require_http_methods(["GET", "POST"])

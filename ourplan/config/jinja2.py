@@ -26,6 +26,12 @@ def role_labels(roles: list[str]) -> str:
     return ", ".join(Role(r).label for r in roles if r in Role.values)
 
 
+def session_seconds_left(request: Any) -> int:
+    from ourplan.portal.middleware import seconds_left
+
+    return seconds_left(request)
+
+
 def url(viewname: str, *args: Any, **kwargs: Any) -> str:
     return reverse(viewname, args=args or None, kwargs=kwargs or None)
 
@@ -47,6 +53,9 @@ def environment(**options: Any) -> Environment:
             "static": static,
             "get_messages": messages.get_messages,
             "personas_enabled": lambda: settings.PERSONAS_ENABLED,
+            "session_seconds_left": session_seconds_left,
+            "session_warning_seconds": lambda: settings.PORTAL_IDLE_WARNING_SECONDS,
+            "session_idle_minutes": lambda: settings.PORTAL_IDLE_SECONDS // 60,
             "nhsuk_field": nhsuk_field,
         }
     )

@@ -188,6 +188,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 8
 # A portal account (the person or their family) is signed out after this long without use.
 PORTAL_IDLE_SECONDS = 30 * 60
+# How long before then the page warns and offers to keep the session going (WCAG 2.2.1 asks
+# for at least 20 seconds; two minutes gives time to read the warning and act on it).
+PORTAL_IDLE_WARNING_SECONDS = 2 * 60
 SESSION_COOKIE_SECURE = env_flag("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = env_flag("SECURE_COOKIES")
 X_FRAME_OPTIONS = "DENY"

@@ -24,15 +24,31 @@ SEEN = "portal_seen_at"
 SEEN_EVERY_SECONDS = 60
 
 
-def _keep_alive(request: HttpRequest) -> None:
+# Asking how long a session has left is not using it: the page's sign-out warning asks
+# (ourplan.portal.views_accounts.session), and its answer must not move the clock.
+SESSION_STATUS_PATH = "/my/account/session/"
+
+
+def keep_alive(request: HttpRequest, *, now_anyway: bool = False) -> None:
     """People often use a shared or family computer: a portal session ends after a while
-    without use (`PORTAL_IDLE_SECONDS`), not at the end of a working day as staff sessions do."""
+    without use (`PORTAL_IDLE_SECONDS`), not at the end of a working day as staff sessions do.
+    `now_anyway` restarts the clock at once ("Stay signed in")."""
     session = request.session
     now = int(time.time())
-    if (session.get_expiry_age() != settings.PORTAL_IDLE_SECONDS
+    if (now_anyway or session.get_expiry_age() != settings.PORTAL_IDLE_SECONDS
             or now - int(session.get(SEEN, 0)) >= SEEN_EVERY_SECONDS):
         session[SEEN] = now
         session.set_expiry(settings.PORTAL_IDLE_SECONDS)
+
+
+def seconds_left(request: HttpRequest) -> int:
+    """How long until a portal session ends for want of use; 0 once it has (or for anyone
+    not signed in to the portal)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not getattr(user, "is_portal_user", False):
+        return 0
+    seen = int(request.session.get(SEEN, 0))
+    return max(0, seen + settings.PORTAL_IDLE_SECONDS - int(time.time()))
 
 
 class PortalBoundaryMiddleware:
@@ -46,8 +62,9 @@ class PortalBoundaryMiddleware:
             audit_record(actor=user, action=Action.PORTAL_OUTSIDE_BOUNDARY,
                          object_type="path", changes={"path": request.path[:500]})
             raise Http404
-        if user is not None and user.is_authenticated and getattr(user, "is_portal_user", False):
-            _keep_alive(request)
+        if (user is not None and user.is_authenticated and getattr(user, "is_portal_user", False)
+                and not (request.method == "GET" and request.path == SESSION_STATUS_PATH)):
+            keep_alive(request)
         response = self.get_response(request)
         if user is not None and user.is_authenticated:
             # A page or file with someone's record on it is never kept by a browser or proxy,

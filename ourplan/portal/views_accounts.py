@@ -15,10 +15,11 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash, user_login_failed
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -53,6 +54,7 @@ from ourplan.portal.invitations import (
     invitation_send,
     invitation_withdraw,
 )
+from ourplan.portal.middleware import keep_alive, seconds_left
 from ourplan.portal.models import Capacity, Invitation
 
 log = logging.getLogger(__name__)
@@ -193,6 +195,28 @@ def invite_circle_withdraw(request: HttpRequest, person_id: Any,
 
 def _days_left(invitation: Invitation) -> int:
     return max(1, round((invitation.expires_at - timezone.now()).total_seconds() / 86400))
+
+
+# How long the session has left, and staying signed in.
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def session(request: HttpRequest) -> HttpResponse:
+    """For the warning shown before a portal session ends for want of use (WCAG 2.2.1): GET
+    says how many seconds are left without counting as use; POST ("Stay signed in") restarts
+    the clock. A POST from a page without scripts goes back to where it came from."""
+    user = request.user
+    if (request.method == "POST" and user.is_authenticated
+            and getattr(user, "is_portal_user", False)):
+        keep_alive(request, now_anyway=True)
+    left = seconds_left(request)
+    if request.method == "POST" and "application/json" not in request.headers.get("Accept", ""):
+        back = str(request.POST.get("next", ""))
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+            back = reverse("portal:home")
+        return redirect(back)
+    return JsonResponse({"seconds_left": left})
 
 
 # The second factor.

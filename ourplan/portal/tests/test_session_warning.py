@@ -1,0 +1,122 @@
+"""The warning before a portal session ends for want of use: every portal page carries it, with
+the seconds left; asking how long is left does not count as use; "Stay signed in" restarts the
+clock (with or without scripts); the sign-in page says why someone was signed out."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from django.urls import reverse
+
+from ourplan.portal.middleware import SEEN, SESSION_STATUS_PATH
+from ourplan.testing.portal import the_person
+
+pytestmark = pytest.mark.django_db
+JSON = {"HTTP_ACCEPT": "application/json"}
+
+
+def _status():
+    return reverse("portal_accounts:session")
+
+
+def _seen_ago(client, seconds):
+    """Pretend the session was last used `seconds` ago."""
+    session = client.session
+    session[SEEN] = int(time.time()) - seconds
+    session.save()
+
+
+def test_the_status_address_is_the_one_the_clock_leaves_alone():
+    assert _status() == SESSION_STATUS_PATH
+
+
+def test_every_portal_page_carries_the_warning_with_the_time_left(client, person, settings):
+    client.force_login(the_person(person))
+
+    body = client.get(f"/my/{person.pk}/").content.decode()
+
+    found = re.search(r'data-seconds-left="(\d+)"', body)
+    assert found is not None
+    assert settings.PORTAL_IDLE_SECONDS - 5 <= int(found.group(1)) <= settings.PORTAL_IDLE_SECONDS
+    assert f'data-warning-seconds="{settings.PORTAL_IDLE_WARNING_SECONDS}"' in body
+    assert "You are about to be signed out" in body
+    assert "session-timeout.js" in body
+
+
+def test_staff_pages_have_no_portal_warning(client, planner):
+    client.force_login(planner)
+
+    assert "session-timeout" not in client.get("/people/").content.decode()
+
+
+def test_asking_how_long_is_left_does_not_count_as_use(client, person, settings):
+    client.force_login(the_person(person))
+    client.get(f"/my/{person.pk}/")
+    _seen_ago(client, 10 * 60)
+
+    response = client.get(_status(), **JSON)
+
+    left = response.json()["seconds_left"]
+    assert settings.PORTAL_IDLE_SECONDS - 10 * 60 - 5 <= left <= settings.PORTAL_IDLE_SECONDS - 600
+    assert int(time.time()) - client.session[SEEN] >= 10 * 60
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_staying_signed_in_restarts_the_clock(client, person, settings):
+    client.force_login(the_person(person))
+    client.get(f"/my/{person.pk}/")
+    # Within the minute in which an ordinary page does not move the clock on.
+    _seen_ago(client, 30)
+
+    response = client.post(_status(), **JSON)
+
+    assert response.json()["seconds_left"] >= settings.PORTAL_IDLE_SECONDS - 1
+    assert int(time.time()) - client.session[SEEN] <= 1
+
+
+def test_without_scripts_staying_signed_in_goes_back_to_the_page(client, person):
+    client.force_login(the_person(person))
+    page = f"/my/{person.pk}/sharing/"
+    _seen_ago(client, 20 * 60)
+
+    response = client.post(_status(), {"next": page})
+
+    assert response.status_code == 302
+    assert response["Location"] == page
+    assert int(time.time()) - client.session[SEEN] <= 1
+
+
+def test_staying_signed_in_never_sends_someone_to_another_site(client, person):
+    client.force_login(the_person(person))
+
+    response = client.post(_status(), {"next": "https://example.com/phish"})
+
+    assert response["Location"] == reverse("portal:home")
+
+
+def test_once_the_session_has_ended_nothing_is_left_and_nothing_restarts_it(client, person,
+                                                                             settings):
+    client.force_login(the_person(person))
+    client.get(f"/my/{person.pk}/")
+    client.logout()
+
+    assert client.get(_status(), **JSON).json() == {"seconds_left": 0}
+    assert client.post(_status(), **JSON).json() == {"seconds_left": 0}
+    assert client.get(f"/my/{person.pk}/").status_code == 302
+
+
+def test_a_staff_session_is_not_restarted_by_it(client, planner):
+    client.force_login(planner)
+
+    assert client.post(_status(), **JSON).json() == {"seconds_left": 0}
+    assert SEEN not in client.session
+
+
+def test_the_sign_in_page_says_why_someone_was_signed_out(client, settings):
+    body = client.get(reverse("accounts:login") + "?signed_out=idle&next=/my/").content.decode()
+
+    assert "We signed you out because you had not used Ourplan for 30 minutes" in body
+    assert 'name="next" value="/my/"' in body
+    assert "We signed you out" not in client.get(reverse("accounts:login")).content.decode()
