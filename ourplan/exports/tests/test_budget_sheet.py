@@ -15,6 +15,7 @@ from ourplan.budgets import services
 from ourplan.core.models import AuditEvent
 from ourplan.exports.plans import export, plan_html, plan_json, plan_pdf
 from ourplan.testing import budgets as make
+from ourplan.testing.pdfs import structure_elements
 
 pytestmark = pytest.mark.django_db
 
@@ -70,20 +71,7 @@ def _text(pdf: bytes) -> str:
 
 
 def _structure_types(pdf: bytes) -> set[str]:
-    """The kinds of element in the PDF's structure tree (what a screen reader navigates)."""
-    found: set[str] = set()
-    todo = [pypdf.PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/StructTreeRoot"]]
-    while todo:
-        node = todo.pop()
-        node = node.get_object() if hasattr(node, "get_object") else node
-        if isinstance(node, pypdf.generic.ArrayObject):
-            todo.extend(node)
-        elif isinstance(node, pypdf.generic.DictionaryObject):
-            if "/S" in node:
-                found.add(str(node["/S"]))
-            if "/K" in node:
-                todo.append(node["/K"])
-    return found
+    return {str(node["/S"]) for node in structure_elements(pdf)}
 
 
 def test_the_html_export_has_the_budget_sheet_with_amounts_in_pounds(plan, draft, planner):

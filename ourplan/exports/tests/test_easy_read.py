@@ -27,6 +27,7 @@ from ourplan.plans.entries import ENTRY_KINDS
 from ourplan.reviews.inputs import review_due_now
 from ourplan.testing import budgets as make_budget
 from ourplan.testing.governance import named_coordinator
+from ourplan.testing.pdfs import figures
 from ourplan.testing.reviews import plan_in_action
 
 pytestmark = pytest.mark.django_db
@@ -141,25 +142,6 @@ def _read(pdf: bytes) -> pypdf.PdfReader:
 
 def _text(reader: pypdf.PdfReader) -> str:
     return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
-
-
-def _figures(reader: pypdf.PdfReader) -> list[str]:
-    """The alt text of every Figure in the PDF's structure tree, in order."""
-    found: list[str] = []
-
-    def walk(node):
-        node = node.get_object()
-        if isinstance(node, pypdf.generic.ArrayObject):
-            for kid in node:
-                walk(kid)
-        elif isinstance(node, pypdf.generic.DictionaryObject):
-            if node.get("/S") == "/Figure":
-                found.append(str(node.get("/Alt", "")))
-            if "/K" in node:
-                walk(node["/K"])
-
-    walk(reader.root_object["/StructTreeRoot"])
-    return found
 
 
 def test_every_fixed_sentence_is_short():
@@ -361,10 +343,10 @@ def test_the_easy_read_pdf_has_its_pictures_as_tagged_figures_with_alt_text(agre
 
     assert "/StructTreeRoot" in reader.root_object
     assert reader.root_object["/MarkInfo"]["/Marked"]  # type: ignore[index]
-    figures = _figures(reader)
+    alts = figures(reader)
     shown = [PICTURES[n].alt for names in SECTION_PICTURES.values() for n in names]
-    assert all(alt in shown for alt in figures)
+    assert all(alt in shown for alt in alts)
     assert {"A person", "A heart", "A thumbs up", "A thumbs down", "A target, for my goals",
-            "A pound coin", "A phone", "Two people", "A calendar"} <= set(figures)
-    assert _figures(one_page) == ["A person", "A heart", "A calendar"]
+            "A pound coin", "A phone", "Two people", "A calendar"} <= set(alts)
+    assert figures(one_page) == ["A person", "A heart", "A calendar"]
     assert "Practise in my own kitchen" in _text(reader)

@@ -18,6 +18,7 @@ from ourplan.plans import services as plan_services
 from ourplan.plans.models import Plan
 from ourplan.testing.factories import PersonFactory, TeamAllocationFactory, UserFactory
 from ourplan.testing.governance import named_coordinator
+from ourplan.testing.pdfs import figures
 from ourplan.testing.reviews import plan_in_action
 
 pytestmark = pytest.mark.django_db
@@ -146,25 +147,6 @@ def _smallest_text(pdf: bytes) -> float:
     return round(min(sizes), 1)
 
 
-def _figures(pdf: bytes) -> list[str]:
-    """The alt text of every Figure in the PDF's structure tree."""
-    found: list[str] = []
-
-    def walk(node):
-        node = node.get_object()
-        if isinstance(node, pypdf.generic.ArrayObject):
-            for kid in node:
-                walk(kid)
-        elif isinstance(node, pypdf.generic.DictionaryObject):
-            if node.get("/S") == "/Figure":
-                found.append(str(node.get("/Alt", "")))
-            if "/K" in node:
-                walk(node["/K"])
-
-    walk(pypdf.PdfReader(io.BytesIO(pdf)).root_object["/StructTreeRoot"])
-    return found
-
-
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_demo_persons_summary_fits_one_page(fmt):
     load_demo()
@@ -215,7 +197,7 @@ def test_the_easy_read_summary_keeps_a_picture_beside_its_sections(planner, agre
     pdf = export(plan, EASY_READ)[0]
 
     assert len(_pages(pdf)) == 1
-    assert _figures(pdf) == ["A person", "A heart", "A calendar"]
+    assert figures(pdf) == ["A person", "A heart", "A calendar"]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
