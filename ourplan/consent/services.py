@@ -18,6 +18,7 @@ from ourplan.core.audit import audit_record
 from ourplan.core.errors import DomainError, NotAllowed, NotFound
 from ourplan.core.presenters import format_date
 from ourplan.people.models import Person, PersonalContact
+from ourplan.portal.invitations import invitations_withdraw_when_sharing_stops
 
 GRANTEE_REQUIRED = "Select who to share the plan with"
 CONTACT_REQUIRED = "Select someone from the circle of family and friends"
@@ -140,4 +141,6 @@ def consent_withdraw(*, actor: User, grant: ConsentGrant) -> ConsentGrant:
         changes["recorded"] = ON_BEHALF
     audit_record(actor=actor, action=ACTION_WITHDRAWN, person=locked.person, obj=locked,
                  changes=changes)
+    invitations_withdraw_when_sharing_stops(actor=actor, person=locked.person,
+                                            contact_id=locked.contact_id)
     return locked

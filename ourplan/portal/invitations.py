@@ -117,8 +117,19 @@ def _is_staff_planner(actor: User, person: Person) -> bool:
     return not actor.is_portal_user and actor.has_perm("people.change_circle", person)
 
 
-def _shared_with(person: Person, contact: PersonalContact) -> bool:
+def _shared_with(person: Person | Any, contact: PersonalContact | Any) -> bool:
+    """Objects or ids."""
     return ConsentGrant.objects.current().filter(person=person, contact=contact).exists()
+
+
+def _state(invitation: Invitation) -> str:
+    """An invitation to someone the plan is shared with stops working when the sharing stops
+    (withdrawn, or come to its end date) even if nobody withdrew the link itself."""
+    state = invitation.state
+    if (state == "open" and invitation.capacity == Capacity.CIRCLE
+            and not _shared_with(invitation.person_id, invitation.contact_id)):
+        return "withdrawn"
+    return state
 
 
 def _check_contact(capacity: str, person: Person, contact: PersonalContact | None) -> None:
@@ -235,8 +246,8 @@ def invitation_for_link(raw_token: str, *, user: Any = None) -> Invitation:
         if raw_token and len(raw_token) <= 200 else None
     )
     refused = (InvitationUnusable("unknown") if invitation is None
-               else InvitationUnusable(invitation.state, invitation)
-               if invitation.state != "open" else None)
+               else InvitationUnusable(_state(invitation), invitation)
+               if _state(invitation) != "open" else None)
     if refused is None and getattr(user, "is_authenticated", False) and not user.is_portal_user:
         refused = InvitationUnusable("staff", invitation)
     if refused is not None:
@@ -284,8 +295,8 @@ def _lock_open(raw_token: str, user: Any) -> Invitation:
     )
     if invitation is None:
         raise InvitationUnusable("unknown")
-    if invitation.state != "open":
-        raise InvitationUnusable(invitation.state, invitation)
+    if _state(invitation) != "open":
+        raise InvitationUnusable(_state(invitation), invitation)
     if user is not None and getattr(user, "is_authenticated", False) and not user.is_portal_user:
         raise InvitationUnusable("staff", invitation)
     return invitation
@@ -399,6 +410,24 @@ def invitation_withdraw(*, actor: User, invitation: Invitation) -> Invitation:
     audit_record(actor=actor, action=Actions.INVITATION_WITHDRAWN, person=person,
                  obj=invitation, changes={"email": invitation.email})
     return invitation
+
+
+def invitations_withdraw_when_sharing_stops(*, actor: User, person: Person,
+                                            contact_id: Any) -> int:
+    """Withdraw the open invitations to someone in the circle once the plan is no longer shared
+    with them, so no link is left that looks as if it works. For consent_withdraw, inside its
+    transaction and after its own checks; returns how many were withdrawn."""
+    if contact_id is None or _shared_with(person, contact_id):
+        return 0
+    now = timezone.now()
+    waiting = list(Invitation.objects.open().select_for_update().filter(
+        person=person, capacity=Capacity.CIRCLE, contact_id=contact_id))
+    for invitation in waiting:
+        invitation.revoked_at = now
+        invitation.save(update_fields=["revoked_at", "updated_at"])
+        audit_record(actor=actor, action=Actions.INVITATION_WITHDRAWN, person=person,
+                     obj=invitation, changes={"why": "the plan is no longer shared with them"})
+    return len(waiting)
 
 
 @transaction.atomic

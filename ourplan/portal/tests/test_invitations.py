@@ -289,3 +289,60 @@ def test_the_person_cannot_end_a_representatives_access_but_staff_can(planner, p
 
     portal_access_end(actor=planner, access=access)
     assert not Person.objects.visible_to(rep).exists()
+
+
+# An invitation to someone the plan is shared with lasts only as long as the sharing.
+
+def _shared_and_invited(person, me):
+    contact = contact_of(person, email="grace@example.com")
+    shared = grant(person, contact=contact)
+    invitation, raw = invitation_send(actor=me, person=person, capacity=Capacity.CIRCLE,
+                                      contact=contact)
+    return shared, invitation, raw
+
+
+def test_stopping_sharing_withdraws_the_invitation_to_them(person):
+    from ourplan.consent.services import consent_withdraw
+
+    me = the_person(person)
+    shared, invitation, raw = _shared_and_invited(person, me)
+
+    consent_withdraw(actor=me, grant=shared)
+
+    invitation.refresh_from_db()
+    assert invitation.state == "withdrawn"
+    assert AuditEvent.objects.filter(action="portal.invitation_withdrawn", actor=me,
+                                     object_id=str(invitation.pk)).exists()
+    with pytest.raises(InvitationUnusable) as refused:
+        invitation_accept(raw_token=raw, account=_account("grace@example.com"))
+    assert refused.value.reason == "withdrawn"
+    assert not PortalAccess.objects.filter(capacity=Capacity.CIRCLE).exists()
+
+
+def test_the_invitation_stays_while_another_sharing_with_them_goes_on(person):
+    from ourplan.consent.services import consent_withdraw
+
+    me = the_person(person)
+    shared, invitation, raw = _shared_and_invited(person, me)
+    grant(person, contact=shared.contact, purpose="To help with my appointments")
+
+    consent_withdraw(actor=me, grant=shared)
+
+    invitation.refresh_from_db()
+    assert invitation.state == "open"
+    invitation_accept(raw_token=raw, account=_account("grace@example.com"))
+    assert PortalAccess.objects.filter(capacity=Capacity.CIRCLE, person=person).exists()
+
+
+def test_a_link_to_sharing_that_has_come_to_its_end_date_no_longer_works(person):
+    me = the_person(person)
+    shared, invitation, raw = _shared_and_invited(person, me)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    type(shared).objects.filter(pk=shared.pk).update(start_date=yesterday, end_date=yesterday)
+
+    with pytest.raises(InvitationUnusable) as refused:
+        invitation_accept(raw_token=raw, account=_account("grace@example.com"))
+
+    assert refused.value.reason == "withdrawn"
+    assert not PortalAccess.objects.filter(capacity=Capacity.CIRCLE).exists()
+    assert AuditEvent.objects.filter(action="portal.invitation_refused").exists()
