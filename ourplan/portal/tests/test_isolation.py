@@ -24,6 +24,7 @@ from ourplan.accounts.models import Role
 from ourplan.accounts.services import api_token_create
 from ourplan.core.models import AuditEvent
 from ourplan.people.models import Person
+from ourplan.portal import services as portal_services
 from ourplan.testing import governance as make
 from ourplan.testing import panels as make_panel
 from ourplan.testing import reviews as make_review
@@ -111,13 +112,19 @@ def _url(route: str, ids: dict[str, str]) -> str:
 @pytest.fixture
 def victim(team, planner):
     """Someone with a full record: an agreed plan with a budget waiting for sign-off, a
-    review trigger, a panel referral, a named coordinator, family and a consent grant."""
+    review trigger, a panel referral, a named coordinator, family, a consent grant, and a
+    proposed change and a request for a different coordinator from their representative."""
     person: Person = TeamAllocationFactory.create(team=team).person
     plan, _ = make.direct_payment_plan(planner, person)
     make_review.trigger(planner, plan)
     make_panel.refer(planner, plan)
     grant(person, staff=UserFactory(role=Role.PRACTITIONER))
     circle_member_of(person)
+    representative = representative_of(person)
+    portal_services.proposal_make(actor=representative, plan=plan, section="risks",
+                                  text="Say more about going out alone")
+    portal_services.coordinator_change_ask(actor=representative, person=person,
+                                           reason="We would like someone nearer")
     return person
 
 
