@@ -102,6 +102,24 @@ class _Facts:
         return next((h for h in self.holdings if h.way == HoldingWay.DIRECT_PAYMENT), None)
 
 
+def _budget_of(plan: Plan) -> Budget | None:
+    """The budget sign-off looks at: the draft being prepared, else the one signed off."""
+    return (Budget.objects.filter(plan=plan, status=BudgetStatus.DRAFT).first()
+            or Budget.objects.filter(plan=plan, status=BudgetStatus.SIGNED_OFF).first())
+
+
+def _needed(direct_payment: bool) -> list[Agreement]:
+    return [a for a in Agreement if direct_payment or a != Agreement.PAYMENT_SUFFICIENT]
+
+
+def agreements_needed(plan: Plan) -> list[Agreement]:
+    """What the person or their representative agrees to before sign-off: each statement, and
+    that the direct payment covers the full cost only when part of the budget is one."""
+    budget = _budget_of(plan)
+    return _needed(budget is not None and budget.holdings.filter(
+        way=HoldingWay.DIRECT_PAYMENT).exists())
+
+
 def _facts(plan: Plan) -> _Facts:
     from ourplan.plans.services import plan_is_agreed_as_it_is
 
@@ -111,8 +129,7 @@ def _facts(plan: Plan) -> _Facts:
     for action in plan.actions.all():
         actions[action.outcome_id] = actions.get(action.outcome_id, 0) + 1
     decisions = list(DecisionRecord.objects.filter(plan=plan))
-    budget = (Budget.objects.filter(plan=plan, status=BudgetStatus.DRAFT).first()
-              or Budget.objects.filter(plan=plan, status=BudgetStatus.SIGNED_OFF).first())
+    budget = _budget_of(plan)
     latest = plan.versions.order_by("-number").first()
     care_team = plan.person.care_team.select_related("user").all()
     return _Facts(
@@ -225,9 +242,7 @@ def _agreement(f: _Facts) -> Group:
     items = [_item("agreed", "The person or their representative agreed the plan as it is now",
                    f.agreed_as_it_is, "Record the person's agreement to the plan as it is now",
                    "plans:agree")]
-    for agreement in Agreement:
-        if agreement == Agreement.PAYMENT_SUFFICIENT and f.direct_payment is None:
-            continue
+    for agreement in _needed(f.direct_payment is not None):
         items.append(_item(f"agreed_{agreement.value}", f"They agreed: {agreement.label}",
                            f.agreed_as_it_is and agreement.value in f.agreements,
                            f"Record that they agree: {agreement.label}", "plans:agree"))

@@ -4,6 +4,8 @@ in one transaction and appends the audit row (and, for transitions, the stage hi
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Collection, Mapping
 from typing import Any
 
@@ -12,7 +14,7 @@ from django.db import transaction
 
 from ourplan.accounts.models import User
 from ourplan.core.audit import audit_record, diff, snapshot
-from ourplan.core.errors import DomainError, NotAllowed, NotFound
+from ourplan.core.errors import DomainError, NotAllowed, NotFound, StaleVersion
 from ourplan.core.services import apply_fields, bump_version, check_version, save_changes
 from ourplan.people.models import Person, PersonalContact
 from ourplan.plans.entries import EntryKind
@@ -385,6 +387,22 @@ def _comparable(snap: dict[str, Any]) -> dict[str, Any]:
     return {k: comparable(v) for k, v in snap.items() if k != "sections"}
 
 
+def _fingerprint(snap: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(_comparable(snap), sort_keys=True, default=str)
+                          .encode()).hexdigest()
+
+
+def plan_fingerprint(plan: Plan) -> str:
+    """What the whole plan says now, in 64 characters: a page showing the plan carries it, so
+    agreeing can check that what was read is still what is there (each part of the plan keeps
+    its own edit version, so the plan's alone does not show every change)."""
+    return _fingerprint(plan_snapshot(plan))
+
+
+PLAN_CHANGED_SINCE_READ = ("The plan changed while it was being read. Read it again before "
+                           "agreeing it")
+
+
 def plan_is_agreed_as_it_is(plan: Plan) -> bool:
     """Has the plan, as it is now, been agreed? (Section statuses do not count as changes.)"""
     latest = plan.versions.order_by("-number").first()
@@ -398,21 +416,48 @@ def _back_since(plan: Plan, latest: PlanVersion) -> bool:
                                      occurred_at__gt=latest.agreed_at).exists()
 
 
+def _missing_to_agree(plan: Plan) -> tuple[Section, ...]:
+    return tuple(s for s in needed_to_leave(plan.kind, Stage.RECORD_AND_AGREE)
+                 if s not in {row.section for row in plan.sections.all() if row.status in DONE})
+
+
+def plan_ready_to_agree(plan: Plan) -> bool:
+    """At record and agree, with every section it needs done, and something the person has not
+    agreed yet (a change, or the plan back here after a review)."""
+    if plan.stage != Stage.RECORD_AND_AGREE or _missing_to_agree(plan):
+        return False
+    latest = plan.versions.order_by("-number").first()
+    return (latest is None or _back_since(plan, latest)
+            or _comparable(latest.snapshot) != _comparable(plan_snapshot(plan)))
+
+
 @transaction.atomic
 def plan_agree(
     *, actor: User, plan: Plan, version: int, agreed_by: str, how: str,
     representative: PersonalContact | None = None, agreements: Collection[str] = (),
 ) -> PlanVersion:
-    """Record that the person (or their representative) agreed the plan, freezing an immutable
-    snapshot of the whole plan as a numbered version. Later edits make a new draft."""
+    """Staff record that the person (or their representative) agreed the plan, freezing an
+    immutable snapshot of the whole plan as a numbered version. Later edits make a new draft.
+    (The person agrees it themselves through ourplan.portal.services.own_plan_agree.)"""
     _require(actor, "plans.change_plan", plan.person)
+    return agreement_record(actor=actor, plan=plan, version=version, agreed_by=agreed_by,
+                            how=how, representative=representative, agreements=agreements)
+
+
+def agreement_record(
+    *, actor: User, plan: Plan, version: int, agreed_by: str, how: str,
+    representative: PersonalContact | None = None, agreements: Collection[str] = (),
+    read: str | None = None,
+) -> PlanVersion:
+    """The agreement itself, for the two services that may record one once they have checked
+    who is asking: plan_agree (staff) and own_plan_agree (the person or their representative).
+    `read` is the plan_fingerprint of what the one agreeing read, when known. Runs inside their
+    transaction."""
     plan = _locked(actor, plan)
     check_version(plan, version)
     if plan.stage != Stage.RECORD_AND_AGREE:
         raise TransitionRefused(AGREE_ONLY_WHEN_RECORDING)
-    missing = tuple(s for s in needed_to_leave(plan.kind, Stage.RECORD_AND_AGREE)
-                    if s not in {row.section for row in plan.sections.all()
-                                 if row.status in DONE})
+    missing = _missing_to_agree(plan)
     if missing:
         raise TransitionRefused(
             "Complete these sections before the plan is agreed: "
@@ -439,6 +484,8 @@ def plan_agree(
         raise ValidationError(errors)
     latest = plan.versions.order_by("-number").first()
     current = plan_snapshot(plan)
+    if read is not None and read != _fingerprint(current):
+        raise StaleVersion(PLAN_CHANGED_SINCE_READ)
     if latest is not None and _comparable(latest.snapshot) == _comparable(current) \
             and not _back_since(plan, latest):
         raise ValidationError({"agreed_by": NOTHING_NEW_TO_AGREE.format(number=latest.number)})

@@ -97,3 +97,23 @@ class AnswerForm(NHSForm):
             self.fields["reason"].required = True
             self.fields["reason"].label = "Why are you declining it?"
             self.fields["reason"].error_messages["required"] = REASON_NEEDED
+
+
+class OwnAgreeForm(NHSForm):
+    """The person (or their representative) agrees the plan: each statement that applies."""
+
+    version = VersionField()
+    # The plan as it was read (plans.services.plan_fingerprint).
+    read = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    agreements = forms.MultipleChoiceField(
+        label="By agreeing, you are saying", widget=forms.CheckboxSelectMultiple,
+        help_text="Tick each one",
+        error_messages={"required": "Tick each statement to agree the plan. If you do not "
+                                    "agree with one of them, propose a change or talk to your "
+                                    "coordinator",
+                        "invalid_choice": "Tick only the statements listed"})
+
+    def __init__(self, *args: Any, needed: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agreements"].choices = [  # type: ignore[attr-defined]
+            (a.value, a.label) for a in needed]

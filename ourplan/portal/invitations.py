@@ -66,6 +66,9 @@ CONTACT_NOT_NOMINEE = (
 CONTACT_NOT_SHARED_WITH = (
     "You can only invite someone you share your plan with. Share your plan with them first"
 )
+CONTACT_NOT_SHARED_WITH_STAFF = (
+    "{name} has not agreed to share the plan with them. Record their consent to share first"
+)
 EMAIL_REQUIRED = "Enter the email address to send the invitation to"
 EMAIL_INVALID = "Enter an email address in the correct format, like name@example.com"
 ALREADY_HAS_OWN_ACCOUNT = "{name} already has their own account"
@@ -202,6 +205,10 @@ def invitation_send(
         if contact is None or not _shared_with(person, contact):
             raise ValidationError({"contact": CONTACT_NOT_SHARED_WITH})
     _check_contact(capacity, person, contact)
+    if capacity == Capacity.CIRCLE and not _shared_with(person, contact):
+        # An account for family would show them nothing until the person shares the plan.
+        raise ValidationError({"contact": CONTACT_NOT_SHARED_WITH_STAFF.format(
+            name=person.known_as)})
     if capacity == Capacity.SELF and PortalAccess.objects.current().filter(
         person=person, capacity=Capacity.SELF
     ).exists():

@@ -19,17 +19,18 @@ class Ability:
     PROPOSE = "propose"                  # propose changes for the coordinator to accept
     SHARE = "share"                      # grant and withdraw consent to share
     REQUEST_REVIEW = "request_review"    # ask for a review, or a different coordinator
+    AGREE = "agree"                      # agree the plan (record-and-agree stage)
 
 
 EVERYTHING = frozenset({
     Ability.VIEW_PLAN, Ability.VIEW_RECORD, Ability.VIEW_BUDGET, Ability.EDIT_OWN_WORDS,
-    Ability.PROPOSE, Ability.SHARE, Ability.REQUEST_REVIEW,
+    Ability.PROPOSE, Ability.SHARE, Ability.REQUEST_REVIEW, Ability.AGREE,
 })
 
 # A lasting power of attorney for health and welfare, a Court of Protection deputy and a parent
 # of a child under 16 may decide for the person, so they may do what the person may. Any other
-# representative speaks up for the person but cannot consent to sharing or rewrite the person's
-# own words: they read, propose and ask.
+# representative speaks up for the person but cannot consent to sharing, agree the plan for
+# them or rewrite the person's own words: they read, propose and ask.
 BY_BASIS: dict[str, frozenset[str]] = {
     RepresentativeBasis.LPA_HEALTH_WELFARE: EVERYTHING,
     RepresentativeBasis.COURT_DEPUTY: EVERYTHING,

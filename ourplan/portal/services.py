@@ -21,16 +21,19 @@ from ourplan.accounts.models import User
 from ourplan.core.audit import audit_record
 from ourplan.core.errors import NotAllowed, NotFound
 from ourplan.core.services import apply_fields, bump_version, check_version
+from ourplan.governance.readiness import agreements_needed
 from ourplan.notifications.services import message_send
 from ourplan.people.models import CareTeamMember, Person
 from ourplan.plans import services as plan_services
-from ourplan.plans.models import AboutMe, Outcome, Plan, WorkingEntry
+from ourplan.plans.models import AboutMe, AgreedBy, Outcome, Plan, PlanVersion, WorkingEntry
 from ourplan.plans.workflow import sections_for
 from ourplan.portal.models import (
     AnsweredRequest,
+    Capacity,
     ChangeProposal,
     CoordinatorChangeRequest,
     CoordinatorRequestStatus,
+    PortalAccess,
     ProposalStatus,
 )
 from ourplan.reviews.models import ReviewSchedule, ReviewTrigger
@@ -288,6 +291,52 @@ def proposal_decline(*, actor: User, proposal: ChangeProposal, version: int,
     """The coordinator declines the proposal, saying why; the person reads the reason."""
     return answer_request(PROPOSAL_ANSWERING, actor=actor, record=proposal, version=version,
                           status=ProposalStatus.DECLINED, answer=reason)
+
+
+# --- agreeing the plan ---------------------------------------------------------------------------
+
+AGREE_TO_EACH = ("Tick each statement to agree the plan. If you do not agree with one of them, "
+                 "propose a change or talk to your coordinator")
+AGREED_ONLINE = "Agreed online in Ourplan"
+
+
+def _agreeing_as(actor: User, person: Person) -> tuple[str, Any]:
+    """Who is agreeing: the person themselves, or the representative whose legal basis lets
+    them decide for the person (portal.agree has already said one of them may)."""
+    accesses = list(PortalAccess.objects.of_user(actor).filter(person=person))
+    if any(a.capacity == Capacity.SELF for a in accesses):
+        return AgreedBy.PERSON, None
+    from ourplan.portal.rules import Ability, abilities_of
+
+    representing = next(a for a in accesses if a.capacity == Capacity.REPRESENTATIVE
+                        and Ability.AGREE in abilities_of(a))
+    return AgreedBy.REPRESENTATIVE, representing.contact
+
+
+@transaction.atomic
+def own_plan_agree(*, actor: User, plan: Plan, version: int, read: str,
+                   agreements: list[str] | tuple[str, ...]) -> PlanVersion:
+    """The person, or a representative who may decide for them, agrees the plan they have
+    read: every statement that applies to their plan is needed; `version` and `read` (the
+    plan_fingerprint of the page they read) make sure a plan changed meanwhile is not agreed
+    unseen (StaleVersion). Their coordinator is told."""
+    _require(actor, "portal.agree", plan.person)
+    agreed_by, representative = _agreeing_as(actor, plan.person)
+    needed = {a.value for a in agreements_needed(plan)}
+    if not needed <= set(agreements) or not set(agreements) <= needed:
+        raise ValidationError({"agreements": AGREE_TO_EACH})
+    how = (AGREED_ONLINE if representative is None
+           else f"{AGREED_ONLINE} by {representative.name}, their representative")
+    agreed = plan_services.agreement_record(
+        actor=actor, plan=plan, version=version, agreed_by=agreed_by, how=how,
+        representative=representative, agreements=sorted(needed), read=read)
+    name = plan.person.preferred_name or plan.person.given_name
+    _tell_coordinator(
+        person=plan.person, key=f"portal.plan_agreed.{agreed.pk}",
+        subject=f"{name} has agreed their plan",
+        body=(f"{agreed.agreed_by_name} agreed version {agreed.number} of {name}'s plan in "
+              "Ourplan. Open the plan to see it and take it on to sign-off where it needs one."))
+    return agreed
 
 
 # --- asking for a review now ---------------------------------------------------------------------

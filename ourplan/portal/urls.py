@@ -18,6 +18,7 @@ urlpatterns = [
          name="working_remove"),
     path("<uuid:person_id>/outcomes/<uuid:outcome_id>/edit/", views.outcome_edit,
          name="outcome_edit"),
+    path("<uuid:person_id>/agree/", views.agree, name="agree"),
     path("<uuid:person_id>/propose/", views.propose, name="propose"),
     path("<uuid:person_id>/proposals/<uuid:proposal_id>/withdraw/", views.proposal_withdraw,
          name="proposal_withdraw"),

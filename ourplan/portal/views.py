@@ -24,13 +24,15 @@ from ourplan.accounts.models import User
 from ourplan.budgets.models import Budget
 from ourplan.budgets.pa_costs import PARTS
 from ourplan.budgets.selectors import budget_sheet
-from ourplan.core.errors import NotFound
+from ourplan.core.errors import NotFound, StaleVersion
 from ourplan.core.presenters import format_date
 from ourplan.core.views_helpers import call_service, form_page, person_or_404, signed_in_user
 from ourplan.governance.letters import COMPLAINTS
 from ourplan.governance.models import Submission, SubmissionStatus
+from ourplan.governance.readiness import agreements_needed
 from ourplan.people.models import Person
 from ourplan.people.selectors import person_care_team
+from ourplan.plans import services as plan_services
 from ourplan.plans.entries import ENTRY_KINDS
 from ourplan.plans.forms import AboutMeForm, WorkingEntryEditForm, WorkingEntryForm
 from ourplan.plans.models import Outcome, Plan, WorkingEntry
@@ -40,6 +42,7 @@ from ourplan.plans.workflow import Section, SectionStatus, sections_for
 from ourplan.portal import services
 from ourplan.portal.forms import (
     CoordinatorChangeForm,
+    OwnAgreeForm,
     OwnOutcomeForm,
     ProposalForm,
     ReviewAskForm,
@@ -185,6 +188,8 @@ def person_page(request: HttpRequest, person_id: Any) -> HttpResponse:
                                     .select_related("decided_by"))
     if Ability.VIEW_RECORD in can:
         context |= _record_context(user, person, plan)
+    context["ready_to_agree"] = (plan is not None and Ability.AGREE in can
+                                 and plan_services.plan_ready_to_agree(plan))
     context["downloads_url"] = _optional_url("portal_downloads:list", person_id=person.pk)
     context["sharing_url"] = (_optional_url("consent:list", person_id=person.pk)
                               if Ability.SHARE in can else None)
@@ -402,3 +407,57 @@ def coordinator_change(request: HttpRequest, person_id: Any) -> HttpResponse:
                           "answer you",
         done=_person_url(person) + "#coordinator",
     )
+
+
+# --- agreeing the plan ----------------------------------------------------------------------------
+
+PLAN_CHANGED = ("The plan changed while you were reading it. Read it again, then agree it if it "
+                "is right")
+
+
+class _ReadAgain(Exception):
+    pass
+
+
+def _agree_unless_changed(**kwargs: Any) -> Any:
+    try:
+        return services.own_plan_agree(**kwargs)
+    except (StaleVersion, plan_services.TransitionRefused) as error:
+        raise _ReadAgain from error
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agree(request: HttpRequest, person_id: Any) -> HttpResponse:
+    """The person (or a representative who may decide for them) agrees the plan they have read,
+    once it is ready: each statement that applies, ticked."""
+    person, plan = _person_and_plan(request, person_id, purpose="portal_agree")
+    _need(request, person, Ability.AGREE)
+    context: dict[str, Any] = {"person": person, "plan": plan, "whose": _whose(request, person),
+                               "ready": plan_services.plan_ready_to_agree(plan)}
+    if not context["ready"]:
+        return render(request, "portal/agree.jinja", context)
+    latest = plan.versions.order_by("-number").first()
+    context["changes"] = (describe_changes(latest.snapshot, plan_snapshot(plan))
+                          if latest else [])
+    context["downloads_url"] = _optional_url("portal_downloads:list", person_id=person.pk)
+    form = OwnAgreeForm(request.POST if request.method == "POST" else None,
+                        needed=agreements_needed(plan),
+                        initial={"version": plan.version,
+                                 "read": plan_services.plan_fingerprint(plan)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreed = call_service(form, _agree_unless_changed, actor=signed_in_user(request),
+                                  plan=plan, version=form.cleaned_data["version"],
+                                  read=form.cleaned_data["read"],
+                                  agreements=form.cleaned_data["agreements"])
+        except _ReadAgain:
+            # What they read is not what is there now: back to the plan to read it again.
+            messages.warning(request, PLAN_CHANGED)
+            return redirect(_person_url(person))
+        if agreed is not None:
+            messages.success(request, f"Thank you. The plan is agreed (version {agreed.number}). "
+                                      "The coordinator has been told")
+            return redirect(_person_url(person))
+    return render(request, "portal/agree.jinja", {**context, "form": form},
+                  status=400 if form.errors else 200)

@@ -103,6 +103,7 @@ def test_a_contact_of_someone_else_is_refused(planner, person, stranger):
 
 def test_sending_again_withdraws_the_open_invitation(planner, person):
     contact = contact_of(person, email="son@example.com")
+    grant(person, contact=contact)
     first, first_raw = invitation_send(actor=planner, person=person, capacity=Capacity.CIRCLE,
                                        contact=contact)
     second, _ = invitation_send(actor=planner, person=person, capacity=Capacity.CIRCLE,
@@ -336,7 +337,7 @@ def test_the_invitation_stays_while_another_sharing_with_them_goes_on(person):
 
 def test_a_link_to_sharing_that_has_come_to_its_end_date_no_longer_works(person):
     me = the_person(person)
-    shared, invitation, raw = _shared_and_invited(person, me)
+    shared, _, raw = _shared_and_invited(person, me)
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     type(shared).objects.filter(pk=shared.pk).update(start_date=yesterday, end_date=yesterday)
 
@@ -346,3 +347,17 @@ def test_a_link_to_sharing_that_has_come_to_its_end_date_no_longer_works(person)
     assert refused.value.reason == "withdrawn"
     assert not PortalAccess.objects.filter(capacity=Capacity.CIRCLE).exists()
     assert AuditEvent.objects.filter(action="portal.invitation_refused").exists()
+
+
+def test_staff_can_invite_family_only_once_the_plan_is_shared_with_them(planner, person):
+    contact = contact_of(person, email="grace@example.com")
+
+    with pytest.raises(ValidationError) as refused:
+        invitation_send(actor=planner, person=person, capacity=Capacity.CIRCLE, contact=contact)
+
+    assert "Record their consent to share first" in refused.value.message_dict["contact"][0]
+    assert not Invitation.objects.exists()
+    grant(person, contact=contact)
+    invitation, _ = invitation_send(actor=planner, person=person, capacity=Capacity.CIRCLE,
+                                    contact=contact)
+    assert invitation.state == "open"

@@ -234,6 +234,7 @@ def test_a_signed_in_portal_user_adds_the_plan_to_their_account(client, planner,
                                                                   stranger):
     existing = the_person(stranger)
     contact = contact_of(person, email="x@example.com")
+    grant(person, contact=contact)
     _, raw = invitation_send(actor=planner, person=person, capacity=Capacity.CIRCLE,
                              contact=contact)
     client.force_login(existing)

@@ -275,9 +275,10 @@ def test_a_linked_identity_coming_back_at_p5_is_refused(client, provider, person
 
 def test_nhs_login_is_offered_only_for_the_persons_own_invitation(client, provider, planner,
                                                                   person):
-    from ourplan.testing.portal import contact_of
+    from ourplan.testing.portal import contact_of, grant
 
     contact = contact_of(person, email="son@example.com")
+    grant(person, contact=contact)
     _, raw = invitation_send(actor=planner, person=person, capacity=Capacity.CIRCLE,
                              contact=contact)
     page = client.get(reverse("portal_accounts:accept", kwargs={"token": raw}))
