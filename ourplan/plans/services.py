@@ -421,14 +421,15 @@ def _missing_to_agree(plan: Plan) -> tuple[Section, ...]:
                  if s not in {row.section for row in plan.sections.all() if row.status in DONE})
 
 
-def plan_ready_to_agree(plan: Plan) -> bool:
+def plan_ready_to_agree(plan: Plan, snapshot: dict[str, Any] | None = None) -> bool:
     """At record and agree, with every section it needs done, and something the person has not
-    agreed yet (a change, or the plan back here after a review)."""
+    agreed yet (a change, or the plan back here after a review). `snapshot`: the plan's
+    plan_snapshot, when the caller has already made it."""
     if plan.stage != Stage.RECORD_AND_AGREE or _missing_to_agree(plan):
         return False
     latest = plan.versions.order_by("-number").first()
     return (latest is None or _back_since(plan, latest)
-            or _comparable(latest.snapshot) != _comparable(plan_snapshot(plan)))
+            or _comparable(latest.snapshot) != _comparable(snapshot or plan_snapshot(plan)))
 
 
 @transaction.atomic

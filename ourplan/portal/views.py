@@ -137,16 +137,18 @@ def _plan_context(user: User, person: Person, plan: Plan) -> dict[str, Any]:
             if entries or kind.section not in skipped:
                 groups.setdefault(kind.section, []).append((kind, entries))
     latest = plan.versions.order_by("-number").first()
+    # Made once: what changed since it was agreed, and whether there is something to agree.
+    snapshot = plan_snapshot(plan, content) if latest else None
     return {
+        "snapshot": snapshot,
         "about": plan.about_me,
         "working": content.working,
         "outcomes": [(o, list(o.actions.all())) for o in content.outcomes],
         # The list sections that apply, each with its kinds of entry (health has four).
         "entry_sections": [(Section(section), kinds) for section, kinds in groups.items()],
         "latest_version": latest,
-        "changes_since_agreed": (describe_changes(latest.snapshot,
-                                                  plan_snapshot(plan, content))
-                                 if latest else []),
+        "changes_since_agreed": (describe_changes(latest.snapshot, snapshot)
+                                 if latest and snapshot else []),
         "schedule": ReviewSchedule.objects.visible_to(user).filter(plan=plan).first(),
         "review_asked": list(ReviewTrigger.objects.visible_to(user).filter(
             plan=plan, reason=TriggerReason.PERSON_REQUEST, resolved_by_review__isnull=True)),
@@ -189,7 +191,8 @@ def person_page(request: HttpRequest, person_id: Any) -> HttpResponse:
     if Ability.VIEW_RECORD in can:
         context |= _record_context(user, person, plan)
     context["ready_to_agree"] = (plan is not None and Ability.AGREE in can
-                                 and plan_services.plan_ready_to_agree(plan))
+                                 and plan_services.plan_ready_to_agree(
+                                     plan, context.get("snapshot")))
     context["downloads_url"] = _optional_url("portal_downloads:list", person_id=person.pk)
     context["sharing_url"] = (_optional_url("consent:list", person_id=person.pk)
                               if Ability.SHARE in can else None)
