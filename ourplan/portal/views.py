@@ -39,7 +39,7 @@ from ourplan.plans.models import Outcome, Plan, WorkingEntry
 from ourplan.plans.selectors import person_and_plan, plan_for_person, working_entry_of
 from ourplan.plans.snapshots import describe_changes, plan_content, plan_snapshot
 from ourplan.plans.workflow import Section, SectionStatus, sections_for
-from ourplan.portal import services
+from ourplan.portal import selectors, services
 from ourplan.portal.forms import (
     CoordinatorChangeForm,
     OwnAgreeForm,
@@ -50,8 +50,6 @@ from ourplan.portal.forms import (
 )
 from ourplan.portal.models import (
     Capacity,
-    ChangeProposal,
-    CoordinatorChangeRequest,
     PortalAccess,
 )
 from ourplan.portal.rules import Ability, abilities_for
@@ -165,8 +163,8 @@ def _record_context(user: User, person: Person, plan: Plan | None) -> dict[str, 
         "coordinator": person_care_team(person=person, include_ended=False)
         .filter(is_named_coordinator=True).first(),
         "decisions": [(s, _appeal_text(s)) for s in decisions],
-        "coordinator_requests": list(CoordinatorChangeRequest.objects.visible_to(user)
-                                     .filter(person=person).select_related("requested_by")),
+        "coordinator_requests": selectors.person_coordinator_requests(user=user,
+                                                                      person=person),
     }
 
 
@@ -186,8 +184,7 @@ def person_page(request: HttpRequest, person_id: Any) -> HttpResponse:
                                "whose": _whose(request, person)}
     if plan is not None:
         context |= _plan_context(user, person, plan)
-        context["proposals"] = list(ChangeProposal.objects.visible_to(user).filter(plan=plan)
-                                    .select_related("decided_by"))
+        context["proposals"] = selectors.plan_proposals(user=user, plan=plan)
     if Ability.VIEW_RECORD in can:
         context |= _record_context(user, person, plan)
     context["ready_to_agree"] = (plan is not None and Ability.AGREE in can
@@ -363,10 +360,11 @@ def propose(request: HttpRequest, person_id: Any) -> HttpResponse:
 def proposal_withdraw(request: HttpRequest, person_id: Any, proposal_id: Any) -> HttpResponse:
     person, plan = _person_and_plan(request, person_id, purpose="portal_propose")
     _need(request, person, Ability.PROPOSE)
-    proposal = (ChangeProposal.objects.visible_to(signed_in_user(request))
-                .filter(plan=plan, pk=proposal_id).first())
-    if proposal is None:
-        raise Http404
+    try:
+        proposal = selectors.proposal_get(user=signed_in_user(request), plan=plan,
+                                          proposal_id=proposal_id)
+    except NotFound as error:
+        raise Http404 from error
     return _versioned_post(request, services.proposal_withdraw, proposal=proposal,
                            failed="This could not be withdrawn. Try again",
                            succeeded="Your proposal has been withdrawn",

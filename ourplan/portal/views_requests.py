@@ -21,7 +21,7 @@ from ourplan.core.views_helpers import form_page, signed_in_user
 from ourplan.people.models import Person
 from ourplan.plans.models import Plan
 from ourplan.plans.selectors import person_and_plan
-from ourplan.portal import services
+from ourplan.portal import selectors, services
 from ourplan.portal.forms import AnswerForm
 from ourplan.portal.models import ChangeProposal, CoordinatorChangeRequest
 
@@ -48,10 +48,9 @@ def _can_answer(request: HttpRequest, person: Person) -> dict[str, bool]:
 @require_http_methods(["GET"])
 def request_list(request: HttpRequest, person_id: Any) -> HttpResponse:
     person, plan = _person_and_plan(request, person_id, purpose="plan_requests")
-    proposals = list(ChangeProposal.objects.visible_to(signed_in_user(request)).filter(plan=plan)
-                     .select_related("proposed_by", "decided_by"))
-    requests = list(CoordinatorChangeRequest.objects.visible_to(signed_in_user(request))
-                    .filter(person=person).select_related("requested_by", "decided_by"))
+    user = signed_in_user(request)
+    proposals = selectors.plan_proposals(user=user, plan=plan)
+    requests = selectors.person_coordinator_requests(user=user, person=person)
     return render(request, "portal/requests.jinja", {
         "person": person, "plan": plan, "can_answer": _can_answer(request, person),
         "open_proposals": [p for p in proposals if p.is_open],
@@ -62,20 +61,20 @@ def request_list(request: HttpRequest, person_id: Any) -> HttpResponse:
 
 
 def _proposal(request: HttpRequest, plan: Plan, proposal_id: Any) -> ChangeProposal:
-    proposal = (ChangeProposal.objects.visible_to(signed_in_user(request))
-                .filter(plan=plan, pk=proposal_id).first())
-    if proposal is None:
-        raise Http404
-    return proposal
+    try:
+        return selectors.proposal_get(user=signed_in_user(request), plan=plan,
+                                      proposal_id=proposal_id)
+    except NotFound as error:
+        raise Http404 from error
 
 
 def _coordinator_request(request: HttpRequest, person: Person,
                          request_id: Any) -> CoordinatorChangeRequest:
-    found = (CoordinatorChangeRequest.objects.visible_to(signed_in_user(request))
-             .filter(person=person, pk=request_id).first())
-    if found is None:
-        raise Http404
-    return found
+    try:
+        return selectors.coordinator_request_get(user=signed_in_user(request), person=person,
+                                                 request_id=request_id)
+    except NotFound as error:
+        raise Http404 from error
 
 
 @dataclass(frozen=True)
