@@ -178,6 +178,8 @@ class ActionEditForm(ActionForm):
 
 class AgreeForm(NHSForm):
     version = VersionField()
+    # The plan as the page showed it (plans.services.plan_fingerprint): what they agreed to.
+    read = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
     agreed_by = forms.ChoiceField(
         label="Who agreed the plan?", choices=AgreedBy.choices, widget=forms.RadioSelect,
         error_messages={"required": "Select who agreed the plan",

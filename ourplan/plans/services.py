@@ -436,13 +436,17 @@ def plan_ready_to_agree(plan: Plan, snapshot: dict[str, Any] | None = None) -> b
 def plan_agree(
     *, actor: User, plan: Plan, version: int, agreed_by: str, how: str,
     representative: PersonalContact | None = None, agreements: Collection[str] = (),
+    read: str | None = None,
 ) -> PlanVersion:
     """Staff record that the person (or their representative) agreed the plan, freezing an
     immutable snapshot of the whole plan as a numbered version. Later edits make a new draft.
+    `read`: the plan_fingerprint of the plan as shown when they agreed it, when known; a plan
+    changed since is StaleVersion, nothing recorded.
     (The person agrees it themselves through ourplan.portal.services.own_plan_agree.)"""
     _require(actor, "plans.change_plan", plan.person)
     return agreement_record(actor=actor, plan=plan, version=version, agreed_by=agreed_by,
-                            how=how, representative=representative, agreements=agreements)
+                            how=how, representative=representative, agreements=agreements,
+                            read=read)
 
 
 def agreement_record(

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ourplan.core.errors import NotFound
+from ourplan.core.errors import NotFound, StaleVersion
 from ourplan.core.views_helpers import call_service, form_page, person_or_404, signed_in_user
 from ourplan.people.models import Person
 from ourplan.plans import selectors, services
@@ -34,7 +34,7 @@ from ourplan.plans.forms import (
     WorkingEntryForm,
     entry_form_class,
 )
-from ourplan.plans.models import Action, Outcome, Plan, WorkingEntry
+from ourplan.plans.models import Action, Outcome, Plan, PlanVersion, WorkingEntry
 from ourplan.plans.presenters import plan_page_context
 from ourplan.plans.services import TransitionRefused
 from ourplan.plans.workflow import TRANSITIONS_BY_NAME, Section, sections_for
@@ -348,21 +348,40 @@ def action_edit(request: HttpRequest, person_id: Any, action_id: Any) -> HttpRes
     )
 
 
+PLAN_CHANGED_WHILE_RECORDING = (
+    "The plan changed while you were recording the agreement. Check the changes with them, "
+    "then record their agreement again")
+
+
+def _agree_as_shown(**kwargs: Any) -> PlanVersion:
+    try:
+        return services.plan_agree(**kwargs)
+    except StaleVersion as error:
+        if error.message == services.PLAN_CHANGED_SINCE_READ:
+            raise StaleVersion(PLAN_CHANGED_WHILE_RECORDING) from error
+        raise
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def agree(request: HttpRequest, person_id: Any) -> HttpResponse:
-    """Record the person's (or representative's) agreement: freezes an agreed version."""
+    """Record the person's (or representative's) agreement: freezes an agreed version of the
+    plan as the page showed it (a plan changed meanwhile is not recorded)."""
     person = person_or_404(request, person_id, purpose="plan_agree")
     _require_change(request, person)
     plan = _plan(request, person)
-    form = AgreeForm(request.POST or None, person=person, initial={"version": plan.version})
+    initial: dict[str, Any] = {"version": plan.version}
+    if request.method != "POST":
+        initial["read"] = services.plan_fingerprint(plan)
+    form = AgreeForm(request.POST or None, person=person, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             agreed = call_service(
-                form, services.plan_agree, actor=signed_in_user(request), plan=plan,
+                form, _agree_as_shown, actor=signed_in_user(request), plan=plan,
                 version=form.cleaned_data["version"], agreed_by=form.cleaned_data["agreed_by"],
                 how=form.cleaned_data["how"], representative=form.cleaned_data["representative"],
-                agreements=form.cleaned_data["agreements"])
+                agreements=form.cleaned_data["agreements"],
+                read=form.cleaned_data["read"] or None)
         except TransitionRefused as refused:
             form.add_error(None, refused.message)
             agreed = None
@@ -370,6 +389,13 @@ def agree(request: HttpRequest, person_id: Any) -> HttpResponse:
             messages.success(request, f"Version {agreed.number} agreed by "
                                       f"{agreed.agreed_by_name}")
             return redirect(_plan_url(person))
+        if getattr(form, "stale", False):
+            # Shown again as the plan is now, so they can record it once they have checked.
+            plan = _plan(request, person)
+            shown = request.POST.copy()
+            shown["version"] = str(plan.version)
+            shown["read"] = services.plan_fingerprint(plan)
+            form.data = shown
     return render(request, "plans/agree.jinja", {"person": person, "plan": plan, "form": form},
                   status=400 if form.errors else 200)
 

@@ -13,7 +13,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field, create_model
 
 from ourplan.api.schemas import ErrorOut, Strict, partial
-from ourplan.core.errors import NotFound
+from ourplan.core.errors import NotAllowed, NotFound
 from ourplan.core.views_helpers import signed_in_user
 from ourplan.people import selectors as people_selectors
 from ourplan.plans import selectors, services
@@ -43,6 +43,7 @@ from ourplan.plans.workflow import (
     Section,
     SectionStatus,
 )
+from ourplan.portal import services as portal_services
 
 router = Router(tags=["plans"])
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
@@ -207,11 +208,21 @@ class CoachOut(Schema):
 
 class AgreeIn(Strict):
     version: int
-    agreed_by: AgreedBy
-    how: str = Field(max_length=300)
-    representative: uuid.UUID | None = Field(None, description="A representative in the circle")
-    agreements: list[Agreement] = Field(default_factory=list,
-                                        description="What they agreed to")
+    agreed_by: AgreedBy | None = Field(
+        None, description="Staff only, and needed from them: who agreed the plan")
+    how: str | None = Field(
+        None, max_length=300, description="Staff only, and needed from them: how they agreed")
+    representative: uuid.UUID | None = Field(
+        None, description="Staff only: the representative in the circle who agreed it")
+    agreements: list[Agreement] = Field(
+        default_factory=list,
+        description="What they agreed to. The person, or their representative, agreeing it "
+                    "themselves sends every statement that applies to their plan")
+    read: str | None = Field(
+        None, max_length=64,
+        description="The plan's `fingerprint` as read (GET /people/{person_id}/plan): a plan "
+                    "changed since is not agreed (409). Needed from the person or their "
+                    "representative; optional for staff")
 
 
 class VersionOut(Schema):
@@ -242,6 +253,9 @@ class PlanOut(Schema):
     outcomes: list[OutcomeOut]
     versions: list[VersionOut]
     changes_since_agreed: list[str]
+    fingerprint: str = Field(description="What the whole plan says now: send it as `read` "
+                                         "when agreeing, so only the plan that was read is "
+                                         "agreed")
 
 
 def _plan(request: HttpRequest, person_id: str) -> Plan:
@@ -270,6 +284,7 @@ def _out(plan: Plan) -> dict[str, Any]:
         "outcomes": [_outcome(o) for o in plan.outcomes.prefetch_related("actions")],
         "versions": [_version(v) for v in page["versions"]],
         "changes_since_agreed": page["changes_since_agreed"],
+        "fingerprint": services.plan_fingerprint(plan),
     }
 
 
@@ -465,9 +480,26 @@ def plan_action_update(request: HttpRequest, person_id: str, action_id: str,
     return _action(action)
 
 
+REQUIRED = "This field is required"
+NOT_FROM_THEM = ("Leave this out: agreeing the plan yourself records who agreed it and how from "
+                 "your account")
+STAFF_ONLY = ("agreed_by", "how", "representative")
+
+
 @router.post("/people/{person_id}/plan/agree", response={201: VersionOut, **ERRORS})
 def plan_agree(request: HttpRequest, person_id: str, payload: AgreeIn) -> Any:
-    """Record the person's or representative's agreement: an immutable, numbered version."""
+    """Agree the plan: an immutable, numbered version. Staff record the person's or
+    representative's agreement (`agreed_by`, `how`, and `representative` when it was them).
+    The person, or a representative who may decide for them, agrees it themselves with
+    `version`, `read` and every statement that applies in `agreements`; their coordinator is
+    told. A plan changed since `read` is 409, nothing agreed."""
+    user = signed_in_user(request)
+    if user.is_portal_user:
+        return Status(201, _version(_own_agree(request, person_id, payload)))
+    agreed_by, how = payload.agreed_by, payload.how
+    if agreed_by is None or how is None:
+        raise ValidationError({name: REQUIRED for name, value in
+                               (("agreed_by", agreed_by), ("how", how)) if value is None})
     plan = _plan(request, person_id)
     representative = None
     if payload.representative is not None:
@@ -476,11 +508,31 @@ def plan_agree(request: HttpRequest, person_id: str, payload: AgreeIn) -> Any:
              if c.pk == payload.representative), None)
         if representative is None:
             raise ValidationError({"representative": services.NOT_A_REPRESENTATIVE})
-    agreed = services.plan_agree(actor=signed_in_user(request), plan=plan, version=payload.version,
-                                 agreed_by=payload.agreed_by.value, how=payload.how,
+    agreed = services.plan_agree(actor=user, plan=plan, version=payload.version,
+                                 agreed_by=agreed_by.value, how=how,
                                  representative=representative,
-                                 agreements=[a.value for a in payload.agreements])
+                                 agreements=[a.value for a in payload.agreements],
+                                 read=payload.read)
     return Status(201, _version(agreed))
+
+
+def _own_agree(request: HttpRequest, person_id: str, payload: AgreeIn) -> PlanVersion:
+    """The person, or their representative, agreeing the plan themselves (the portal's
+    service, as on their page)."""
+    user = signed_in_user(request)
+    plan = _plan(request, person_id)
+    read = payload.read
+    errors = {name: NOT_FROM_THEM for name in STAFF_ONLY if name in payload.model_fields_set}
+    if read is None:
+        errors["read"] = REQUIRED
+    if errors or read is None:
+        # Someone who may not agree it is refused as such, whatever they sent.
+        if not user.has_perm("portal.agree", plan.person):
+            raise NotAllowed()
+        raise ValidationError(errors)
+    return portal_services.own_plan_agree(
+        actor=user, plan=plan, version=payload.version, read=read,
+        agreements=[a.value for a in payload.agreements])
 
 
 # --- list sections: one set of endpoints per kind of entry (plans/entries.py) -----------------

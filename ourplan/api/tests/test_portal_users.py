@@ -194,12 +194,20 @@ def test_the_person_cannot_change_more_of_an_outcome_than_its_wording(api_as, pe
     assert _state(plan) == before
 
 
+def _assert_staff_fields_refused(response: Any) -> None:
+    """Agreeing is theirs to do, but not as staff record it: who agreed and how are taken from
+    their account, so sending them is a field error (and without `read`, nothing is agreed)."""
+    assert response.status_code == 422, response.json()
+    assert {e["field"] for e in response.json()["errors"]} == {"agreed_by", "how", "read"}
+
+
 def test_the_person_cannot_make_a_planners_changes(api_as, person, plan):
     api = api_as(the_person(person))
     before = _state(plan)
 
     responses = _changes_refused_by_the_plan_rules(api, person, plan)
 
+    _assert_staff_fields_refused(responses.pop("agree"))
     assert _statuses(responses) == dict.fromkeys(responses, 403)
     assert _state(plan) == before
 
@@ -292,6 +300,7 @@ def test_no_representative_makes_a_planners_changes(api_as, person, plan):
 
     responses = _changes_refused_by_the_plan_rules(api, person, plan)
 
+    _assert_staff_fields_refused(responses.pop("agree"))
     assert _statuses(responses) == dict.fromkeys(responses, 403)
     assert _state(plan) == before
 

@@ -4,6 +4,7 @@ no putting into action a plan that was changed after it was agreed."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -192,6 +193,57 @@ def test_the_agree_page_and_the_version_page(client, planner, person, plan):
     assert "Nothing: the plan is as it was agreed." in page
     assert "lunch with my friends once a month" in version.content.decode()
     assert client.get(f"/people/{person.pk}/plan/versions/2/").status_code == 404
+
+
+def _shown(page):
+    """The version and the plan's fingerprint an agree page carries in its hidden fields."""
+    html = page.content.decode()
+    version = re.search(r'name="version" value="(\d+)"', html).group(1)
+    read = re.search(r'name="read" value="([0-9a-f]{64})"', html).group(1)
+    return {"version": version, "read": read}
+
+
+AGREED_AT_HOME = {"agreed_by": "person", "how": "Signed at home with Sam"}
+
+
+def test_given_the_agree_page_then_it_records_the_plan_it_showed(client, planner, person, plan):
+    client.force_login(planner)
+    url = f"/people/{person.pk}/plan/agree/"
+    plan.refresh_from_db()
+
+    shown = _shown(client.get(url))
+    response = client.post(url, {**shown, **AGREED_AT_HOME})
+
+    assert shown["read"] == services.plan_fingerprint(plan)
+    assert response.status_code == 302
+    agreed = PlanVersion.objects.get(plan=plan)
+    assert agreed.snapshot["about_me"]["important"] == "My husband and my 2 children"
+
+
+def test_given_about_me_changed_while_it_was_recorded_then_nothing_is_agreed_until_checked(
+        client, planner, person, plan):
+    client.force_login(planner)
+    url = f"/people/{person.pk}/plan/agree/"
+    plan.refresh_from_db()
+    shown = _shown(client.get(url))
+    services.about_me_update(actor=planner, plan=plan, version=plan.about_me.version,
+                             data={"important": "My husband, my children and my allotment"})
+
+    refused = client.post(url, {**shown, **AGREED_AT_HOME})
+
+    body = refused.content.decode()
+    assert refused.status_code == 400
+    assert "The plan changed while you were recording the agreement" in body
+    assert "There is a problem" in body
+    assert not PlanVersion.objects.filter(plan=plan).exists()
+    # Shown again as the plan is now: once checked with them, it can be recorded.
+    plan.refresh_from_db()
+    again = _shown(refused)
+    assert again["read"] == services.plan_fingerprint(plan) != shown["read"]
+    assert again["version"] == str(plan.version)
+    assert client.post(url, {**again, **AGREED_AT_HOME}).status_code == 302
+    agreed = PlanVersion.objects.get(plan=plan)
+    assert agreed.snapshot["about_me"]["important"] == "My husband, my children and my allotment"
 
 
 def test_agreeing_over_the_api_and_the_changes_since(planner, person, plan):
