@@ -31,6 +31,22 @@ def _next_url(request: HttpRequest, user: Any = None) -> str:
     return str(settings.LOGIN_REDIRECT_URL)
 
 
+def _hours(seconds: int) -> str:
+    hours = max(1, round(seconds / 3600))
+    return f"{hours} hour{'s' if hours != 1 else ''}"
+
+
+# Why someone was signed out, when the page's warning brought them here.
+SIGNED_OUT = {
+    "idle": lambda: ("We signed you out because you had not used Ourplan for "
+                     f"{max(1, settings.PORTAL_IDLE_SECONDS // 60)} minutes. This keeps your "
+                     "information safe if someone else uses this device. Sign in again to "
+                     "carry on."),
+    "day": lambda: ("We signed you out because you had been signed in for "
+                    f"{_hours(settings.SESSION_COOKIE_AGE)}. Sign in again to carry on."),
+}
+
+
 @sensitive_post_parameters("password")
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -51,8 +67,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                   {"form": form, "next": _next_url(request),
                    "nhs_login": nhs_login.is_enabled(),
                    # The page's own warning sends people here when the session has ended.
-                   "idle_minutes": max(1, settings.PORTAL_IDLE_SECONDS // 60)
-                   if request.GET.get("signed_out") == "idle" else None}, status=200)
+                   "signed_out": SIGNED_OUT.get(str(request.GET.get("signed_out", ""))),
+                   }, status=200)
 
 
 @require_http_methods(["GET", "POST"])

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 from ourplan.core.audit import Action, audit_record
@@ -14,7 +18,7 @@ from ourplan.core.audit import Action, audit_record
 # Where someone signed in with a portal account may go. Everything else is a staff page: a
 # person, representative or family member gets "page not found" there, whatever the record.
 PORTAL_PATHS = (
-    "/my/", "/sign-in/", "/sign-out/", "/invitations/", "/api/v1/", "/static/",
+    "/my/", "/sign-in/", "/sign-out/", "/session/", "/invitations/", "/api/v1/", "/static/",
     "/accessibility", "/privacy", "/healthz",
 )
 
@@ -26,7 +30,7 @@ SEEN_EVERY_SECONDS = 60
 
 # Asking how long a session has left is not using it: the page's sign-out warning asks
 # (ourplan.portal.views_accounts.session), and its answer must not move the clock.
-SESSION_STATUS_PATH = "/my/account/session/"
+SESSION_STATUS_PATH = "/session/"
 
 
 def keep_alive(request: HttpRequest, *, now_anyway: bool = False) -> None:
@@ -41,14 +45,48 @@ def keep_alive(request: HttpRequest, *, now_anyway: bool = False) -> None:
         session.set_expiry(settings.PORTAL_IDLE_SECONDS)
 
 
+# A staff session lasts the working day (SESSION_COOKIE_AGE) from signing in or from the
+# last "Stay signed in", however much it is used.
+STAFF_STARTED = "staff_session_started_at"
+
+
+def working_day_restart(request: HttpRequest) -> None:
+    request.session[STAFF_STARTED] = int(time.time())
+    request.session.set_expiry(settings.SESSION_COOKIE_AGE)
+
+
 def seconds_left(request: HttpRequest) -> int:
-    """How long until a portal session ends for want of use; 0 once it has (or for anyone
-    not signed in to the portal)."""
+    """How long until the session ends: a portal session for want of use, a staff session at
+    the end of its working day; 0 once it has, or for anyone not signed in."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not getattr(user, "is_portal_user", False):
+    if user is None or not user.is_authenticated:
         return 0
-    seen = int(request.session.get(SEEN, 0))
-    return max(0, seen + settings.PORTAL_IDLE_SECONDS - int(time.time()))
+    now = int(time.time())
+    if getattr(user, "is_portal_user", False):
+        return max(0, int(request.session.get(SEEN, 0)) + settings.PORTAL_IDLE_SECONDS - now)
+    started = int(request.session.get(STAFF_STARTED, now))
+    return max(0, started + settings.SESSION_COOKIE_AGE - now)
+
+
+def session_clock_start(sender: object, request: HttpRequest | None, user: object,
+                        **kwargs: object) -> None:
+    """On signing in: the portal's idle clock, or the staff working day, starts now."""
+    if request is None or not hasattr(request, "session"):
+        return
+    if getattr(user, "is_portal_user", False):
+        request.session[SEEN] = int(time.time())
+        request.session.set_expiry(settings.PORTAL_IDLE_SECONDS)
+    else:
+        working_day_restart(request)
+
+
+def _working_day_over(request: HttpRequest) -> bool:
+    """True once a staff session's working day is over (a session from before the clock was
+    kept starts it now)."""
+    if STAFF_STARTED not in request.session:
+        working_day_restart(request)
+        return False
+    return seconds_left(request) <= 0
 
 
 class PortalBoundaryMiddleware:
@@ -65,6 +103,13 @@ class PortalBoundaryMiddleware:
         if (user is not None and user.is_authenticated and getattr(user, "is_portal_user", False)
                 and not (request.method == "GET" and request.path == SESSION_STATUS_PATH)):
             keep_alive(request)
+        elif user is not None and user.is_authenticated and _working_day_over(request):
+            # Django would keep a session that was written to later; the working day is ours.
+            logout(request)
+            if request.path != SESSION_STATUS_PATH:
+                return redirect(f"{reverse(settings.LOGIN_URL)}?signed_out=day&"
+                                f"{urlencode({'next': request.get_full_path()})}")
+            user = None
         response = self.get_response(request)
         if user is not None and user.is_authenticated:
             # A page or file with someone's record on it is never kept by a browser or proxy,

@@ -14,7 +14,7 @@ urlpatterns = [
     path("my/<uuid:person_id>/sharing/invitations/<uuid:invitation_id>/withdraw/",
          views.invite_circle_withdraw, name="invite_circle_withdraw"),
     path("my/account/security/", views.security, name="security"),
-    path("my/account/session/", views.session, name="session"),
+    path("session/", views.session, name="session"),
     path("my/account/security/password/", views.password_change, name="password_change"),
     path("sign-in/code/", views.sign_in_code, name="sign_in_code"),
     path("sign-in/forgotten-password/", views.forgotten_password, name="forgotten_password"),

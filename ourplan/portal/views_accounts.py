@@ -54,7 +54,7 @@ from ourplan.portal.invitations import (
     invitation_send,
     invitation_withdraw,
 )
-from ourplan.portal.middleware import keep_alive, seconds_left
+from ourplan.portal.middleware import keep_alive, seconds_left, working_day_restart
 from ourplan.portal.models import Capacity, Invitation
 
 log = logging.getLogger(__name__)
@@ -202,13 +202,16 @@ def _days_left(invitation: Invitation) -> int:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def session(request: HttpRequest) -> HttpResponse:
-    """For the warning shown before a portal session ends for want of use (WCAG 2.2.1): GET
-    says how many seconds are left without counting as use; POST ("Stay signed in") restarts
-    the clock. A POST from a page without scripts goes back to where it came from."""
+    """For the warning shown before a session ends (WCAG 2.2.1): a portal session for want of
+    use, a staff session at the end of its working day. GET says how many seconds are left
+    without counting as use; POST ("Stay signed in") restarts the clock. A POST from a page
+    without scripts goes back to where it came from."""
     user = request.user
-    if (request.method == "POST" and user.is_authenticated
-            and getattr(user, "is_portal_user", False)):
-        keep_alive(request, now_anyway=True)
+    if request.method == "POST" and user.is_authenticated:
+        if getattr(user, "is_portal_user", False):
+            keep_alive(request, now_anyway=True)
+        else:
+            working_day_restart(request)
     left = seconds_left(request)
     if request.method == "POST" and "application/json" not in request.headers.get("Accept", ""):
         back = str(request.POST.get("next", ""))

@@ -20,7 +20,7 @@ WAIT_MS = (IDLE_SECONDS + 10) * 1000
 
 def _seconds_left(page: Page) -> int:
     return page.evaluate(
-        """() => fetch("/my/account/session/", {headers: {Accept: "application/json"}})
+        """() => fetch("/session/", {headers: {Accept: "application/json"}})
                    .then(response => response.json()).then(found => found.seconds_left)""")
 
 
@@ -66,3 +66,28 @@ def test_the_person_is_warned_and_can_stay_signed_in_or_is_signed_out(phone_page
     page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mark's plan")
+
+
+def test_staff_are_warned_before_the_end_of_the_working_day_and_can_carry_on(page: Page,
+                                                                             settings):
+    settings.SESSION_COOKIE_AGE = IDLE_SECONDS
+    settings.PORTAL_IDLE_WARNING_SECONDS = WARNING_SECONDS
+    page.goto("/sign-in/")
+    page.get_by_label("Username", exact=False).first.fill("sam.okafor")
+    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    warning = page.get_by_role("dialog", name="You are about to be signed out")
+
+    expect(warning).to_be_visible(timeout=WAIT_MS)
+    expect(warning).to_contain_text("You have been signed in for a long time")
+    check_accessibility(page)
+    page.get_by_role("button", name="Stay signed in").click()
+    expect(warning).to_be_hidden()
+    assert _seconds_left(page) > WARNING_SECONDS
+
+    # Left alone, it ends on the sign-in page, which says why.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to Ourplan",
+                                                               timeout=2 * WAIT_MS)
+    expect(page.get_by_text("because you had been signed in for")).to_be_visible()
+    check_accessibility(page)

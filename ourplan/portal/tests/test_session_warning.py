@@ -1,6 +1,7 @@
-"""The warning before a portal session ends for want of use: every portal page carries it, with
-the seconds left; asking how long is left does not count as use; "Stay signed in" restarts the
-clock (with or without scripts); the sign-in page says why someone was signed out."""
+"""The warning before a session ends (a portal session for want of use, a staff session at the
+end of its working day): every page carries it, with the seconds left; asking how long is left
+does not count as use; "Stay signed in" restarts the clock (with or without scripts); the
+sign-in page says why someone was signed out."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from ourplan.portal.middleware import SEEN, SESSION_STATUS_PATH
+from ourplan.portal.middleware import SEEN, SESSION_STATUS_PATH, STAFF_STARTED
 from ourplan.testing.portal import the_person
 
 pytestmark = pytest.mark.django_db
@@ -45,10 +46,16 @@ def test_every_portal_page_carries_the_warning_with_the_time_left(client, person
     assert "session-timeout.js" in body
 
 
-def test_staff_pages_have_no_portal_warning(client, planner):
+def test_staff_pages_warn_before_the_end_of_the_working_day(client, planner, settings):
     client.force_login(planner)
 
-    assert "session-timeout" not in client.get("/people/").content.decode()
+    body = client.get("/people/").content.decode()
+
+    found = re.search(r'data-seconds-left="(\d+)"', body)
+    assert found is not None
+    assert settings.SESSION_COOKIE_AGE - 5 <= int(found.group(1)) <= settings.SESSION_COOKIE_AGE
+    assert "You have been signed in for a long time" in body
+    assert "signed_out=day" in body
 
 
 def test_asking_how_long_is_left_does_not_count_as_use(client, person, settings):
@@ -107,11 +114,51 @@ def test_once_the_session_has_ended_nothing_is_left_and_nothing_restarts_it(clie
     assert client.get(f"/my/{person.pk}/").status_code == 302
 
 
-def test_a_staff_session_is_not_restarted_by_it(client, planner):
-    client.force_login(planner)
+def _started_ago(client, seconds):
+    session = client.session
+    session[STAFF_STARTED] = int(time.time()) - seconds
+    session.save()
 
-    assert client.post(_status(), **JSON).json() == {"seconds_left": 0}
-    assert SEEN not in client.session
+
+def test_a_staff_session_lasts_the_working_day_however_much_it_is_used(client, planner,
+                                                                     settings):
+    client.force_login(planner)
+    client.get("/people/")
+    _started_ago(client, 3 * 60 * 60)
+
+    client.get("/people/")
+    left = client.get(_status(), **JSON).json()["seconds_left"]
+
+    day_left = settings.SESSION_COOKIE_AGE - 3 * 3600
+    assert day_left - 5 <= left <= day_left
+
+
+def test_staff_staying_signed_in_starts_another_working_day(client, planner, settings):
+    client.force_login(planner)
+    client.get("/people/")
+    _started_ago(client, settings.SESSION_COOKIE_AGE - 60)
+
+    left = client.post(_status(), **JSON).json()["seconds_left"]
+
+    assert left >= settings.SESSION_COOKIE_AGE - 1
+    assert client.get("/people/").status_code == 200
+
+
+def test_at_the_end_of_the_working_day_staff_are_signed_out_and_told_why(client, planner,
+                                                                        person):
+    client.force_login(planner)
+    client.get("/people/")
+    _started_ago(client, 8 * 60 * 60 + 1)
+
+    response = client.get(f"/people/{person.pk}/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login") + "?signed_out=day&next=")
+    assert f"%2Fpeople%2F{person.pk}%2F" in response["Location"]
+    assert client.get(_status(), **JSON).json() == {"seconds_left": 0}
+    page = client.get(response["Location"]).content.decode()
+    assert "We signed you out because you had been signed in for 8 hours" in page
+    assert client.get("/people/").status_code == 302  # really signed out
 
 
 def test_the_sign_in_page_says_why_someone_was_signed_out(client, settings):
