@@ -24,7 +24,9 @@ STATUS_TAGS = {
 }
 
 
-def plan_page_context(plan: Plan) -> dict[str, Any]:
+def plan_page_context(plan: Plan, *, with_snapshot: bool = False) -> dict[str, Any]:
+    """The plan page's (and API's) view of the plan; `with_snapshot` adds the plan's snapshot,
+    made once for what changed since it was agreed and for its fingerprint."""
     rows = {row.section: row for row in plan.sections.all()}
     needed = set(needed_to_leave(plan.kind, plan.stage))
     tasks = []
@@ -40,9 +42,11 @@ def plan_page_context(plan: Plan) -> dict[str, Any]:
     missing = [t["section"] for t in tasks if t["needed_now"]]
     stages = list(Stage)
     versions = list(plan.versions.select_related("recorded_by"))
-    changes = (describe_changes(versions[-1].snapshot, plan_snapshot(plan))
-               if versions else [])
+    snapshot = plan_snapshot(plan) if versions or with_snapshot else None
+    changes = (describe_changes(versions[-1].snapshot, snapshot)
+               if versions and snapshot is not None else [])
     return {
+        "snapshot": snapshot,
         "versions": versions,
         "changes_since_agreed": changes,
         "plan": plan,

@@ -387,7 +387,8 @@ def _comparable(snap: dict[str, Any]) -> dict[str, Any]:
     return {k: comparable(v) for k, v in snap.items() if k != "sections"}
 
 
-def _fingerprint(snap: dict[str, Any]) -> str:
+def snapshot_fingerprint(snap: dict[str, Any]) -> str:
+    """plan_fingerprint of a plan_snapshot already made."""
     return hashlib.sha256(json.dumps(_comparable(snap), sort_keys=True, default=str)
                           .encode()).hexdigest()
 
@@ -396,7 +397,7 @@ def plan_fingerprint(plan: Plan) -> str:
     """What the whole plan says now, in 64 characters: a page showing the plan carries it, so
     agreeing can check that what was read is still what is there (each part of the plan keeps
     its own edit version, so the plan's alone does not show every change)."""
-    return _fingerprint(plan_snapshot(plan))
+    return snapshot_fingerprint(plan_snapshot(plan))
 
 
 PLAN_CHANGED_SINCE_READ = ("The plan changed while it was being read. Read it again before "
@@ -489,7 +490,7 @@ def agreement_record(
         raise ValidationError(errors)
     latest = plan.versions.order_by("-number").first()
     current = plan_snapshot(plan)
-    if read is not None and read != _fingerprint(current):
+    if read is not None and read != snapshot_fingerprint(current):
         raise StaleVersion(PLAN_CHANGED_SINCE_READ)
     if latest is not None and _comparable(latest.snapshot) == _comparable(current) \
             and not _back_since(plan, latest):

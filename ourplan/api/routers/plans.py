@@ -264,7 +264,7 @@ def _plan(request: HttpRequest, person_id: str) -> Plan:
 
 
 def _out(plan: Plan) -> dict[str, Any]:
-    page = plan_page_context(plan)
+    page = plan_page_context(plan, with_snapshot=True)
     suggestion = page["suggestion"]
     return {
         "id": plan.pk, "version": plan.version, "kind": plan.kind, "stage": plan.stage,
@@ -284,7 +284,7 @@ def _out(plan: Plan) -> dict[str, Any]:
         "outcomes": [_outcome(o) for o in plan.outcomes.prefetch_related("actions")],
         "versions": [_version(v) for v in page["versions"]],
         "changes_since_agreed": page["changes_since_agreed"],
-        "fingerprint": services.plan_fingerprint(plan),
+        "fingerprint": services.snapshot_fingerprint(page["snapshot"]),
     }
 
 
