@@ -38,3 +38,11 @@ def fits_the_screen(page: Page) -> None:
                               + ", ".join(too_wide))
     page.set_viewport_size(phone)
     page.evaluate(NEXT_FRAMES)
+
+
+def check_page(page: Page) -> None:
+    """Every page a journey visits: it fits the screen and has no WCAG 2.2 A or AA violations."""
+    from tests.browser.axe import check_accessibility
+
+    fits_the_screen(page)
+    check_accessibility(page)

@@ -29,8 +29,7 @@ from ourplan.panels.models import PanelReferral
 from ourplan.people.models import Person
 from ourplan.plans import services as plan_services
 from ourplan.plans.models import Agreement
-from tests.browser.axe import check_accessibility
-from tests.browser.reflow import fits_the_screen
+from tests.browser.reflow import check_page
 from tests.browser.test_sign_off_journey import _bring_to_record_and_agree
 
 QUESTION = "Can Cece walk to the corner shop on her own, although she might fall on the way?"
@@ -48,20 +47,14 @@ PRINCIPLE = ("Someone who understands the risk of falling may walk to local shop
              "not required first.")
 
 
-def _check(page: Page) -> None:
-    """Every page: it fits the phone and has no WCAG 2.2 A or AA violations."""
-    fits_the_screen(page)
-    check_accessibility(page)
-
-
 def _sign_in(page: Page, name: str) -> None:
     """As `sign_in_as_persona`, with the reflow check on both pages too."""
     page.goto("/personas/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in as a demo persona")
-    _check(page)
+    check_page(page)
     page.get_by_role("button", name=f"Sign in as {name}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your caseload")
-    _check(page)
+    check_page(page)
 
 
 def _header_link(page: Page, name: str) -> None:
@@ -74,7 +67,7 @@ def _header_link(page: Page, name: str) -> None:
         expect(menu).to_have_attribute("aria-expanded", "false")
         menu.click()
         expect(menu).to_have_attribute("aria-expanded", "true")
-        _check(page)
+        check_page(page)
     link = header.get_by_role("link", name=name, exact=True).filter(visible=True)
     expect(link).to_have_count(1)
     link.click()
@@ -96,11 +89,11 @@ def _open_the_referral(page: Page) -> None:
     _header_link(page, "Panel decisions")
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Risk enablement panel decisions")
-    _check(page)
+    check_page(page)
     page.locator("#results").get_by_role("link", name=QUESTION).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Referral to the risk enablement panel")
-    _check(page)
+    check_page(page)
 
 
 def test_on_a_phone_cecilias_hard_decision_goes_to_the_panel_and_becomes_a_local_principle(
@@ -111,15 +104,15 @@ def test_on_a_phone_cecilias_hard_decision_goes_to_the_panel_and_becomes_a_local
     # 1. Sam refers the question from Cecilia's plan, first with only one option.
     _sign_in(page, "Sam Okafor")
     page.get_by_role("link", name="Cecilia Adeyemi").click()
-    _check(page)
+    check_page(page)
     page.get_by_role("link", name="Cece's care and support plan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Personalised care and support plan")
-    _check(page)
+    check_page(page)
     page.get_by_role("link", name="Refer a hard decision to the risk enablement panel").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Refer a hard decision to the risk enablement panel")
-    _check(page)
+    check_page(page)
 
     page.get_by_label("What is the panel asked to decide?").fill(QUESTION)
     page.get_by_label("A significant risk the person chooses to take").check()
@@ -135,7 +128,7 @@ def test_on_a_phone_cecilias_hard_decision_goes_to_the_panel_and_becomes_a_local
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     expect(page.locator(".nhsuk-error-summary")).to_be_focused()
     expect(page).to_have_title(re.compile("^Error: "))
-    _check(page)
+    check_page(page)
 
     page.locator("#id_option_2_description").fill(WITH_VOLUNTEER)
     page.locator("#id_option_2_benefits").fill(
@@ -149,7 +142,7 @@ def test_on_a_phone_cecilias_hard_decision_goes_to_the_panel_and_becomes_a_local
     expect(page.locator("#question").locator("xpath=following-sibling::dl[1]")) \
         .to_contain_text("A significant risk the person chooses to take")
     expect(page.get_by_text("Waiting for the panel")).to_be_visible()
-    _check(page)
+    check_page(page)
 
     referral = PanelReferral.objects.get(person__nhs_number="9990000018")
     assert referral.question == QUESTION
@@ -161,7 +154,7 @@ def test_on_a_phone_cecilias_hard_decision_goes_to_the_panel_and_becomes_a_local
     _open_the_referral(page)
     page.get_by_role("button", name="Record the panel's decision").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Record the panel's decision")
-    _check(page)
+    check_page(page)
     _fill_date(page, "panel_date", today)
     page.get_by_label("Ruth Evans, Risk enablement panel member").check()
     page.get_by_label("Who else was on the panel").fill(
@@ -178,7 +171,7 @@ def test_on_a_phone_cecilias_hard_decision_goes_to_the_panel_and_becomes_a_local
     expect(on_the_panel).to_contain_text(f"Option 1: {WALK_ALONE}")
     expect(on_the_panel).to_contain_text(RATIONALE)
     expect(page.locator("#tell-text")).to_contain_text(DECISION)
-    _check(page)
+    check_page(page)
 
     # 3. Sam shares it with Cecilia, and records how and when.
     _sign_in(page, "Sam Okafor")
@@ -186,14 +179,14 @@ def test_on_a_phone_cecilias_hard_decision_goes_to_the_panel_and_becomes_a_local
     page.get_by_role("button", name="Record that it was shared").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Record that the decision was shared with Cece")
-    _check(page)
+    check_page(page)
     _fill_date(page, "shared_on", today)
     page.get_by_label("In person").check()
     page.get_by_role("button", name="Save").click()
     _success(page, "Recorded that the decision was shared with the person")
     expect(page.get_by_text(re.compile(r"Shared on .*, in person, by Sam Okafor"))) \
         .to_be_visible()
-    _check(page)
+    check_page(page)
 
     # 4. David marks it as a local principle, in words that do not say who it was about.
     _sign_in(page, "David Clarke")
@@ -201,18 +194,18 @@ def test_on_a_phone_cecilias_hard_decision_goes_to_the_panel_and_becomes_a_local
     page.get_by_role("link", name="Mark this decision as a local principle").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Mark this decision as a local principle")
-    _check(page)
+    check_page(page)
     page.get_by_label("The principle, in plain words").fill(PRINCIPLE)
     page.get_by_role("button", name="Save the principle").click()
     _success(page, "Marked as a local principle")
-    _check(page)
+    check_page(page)
 
     _header_link(page, "Local principles")
     expect(page.get_by_role("heading", level=1)).to_have_text("Local principles")
     expect(page.locator("#principles")).to_contain_text(PRINCIPLE)
     for who in ("Cecilia", "Adeyemi", "Cece", "Bernard", "9990000018", "999 000 0018"):
         expect(page.locator("main")).not_to_contain_text(who)
-    _check(page)
+    check_page(page)
 
     # 5. A search of past decisions for a word from the question finds it.
     _header_link(page, "Panel decisions")
@@ -222,7 +215,7 @@ def test_on_a_phone_cecilias_hard_decision_goes_to_the_panel_and_becomes_a_local
     expect(results).to_contain_text("1 referral matching “shop”")
     expect(results.get_by_role("link", name=QUESTION)).to_be_visible()
     expect(results).to_contain_text("Local principle")
-    _check(page)
+    check_page(page)
 
     referral.refresh_from_db()
     assert referral.status == "shared"
@@ -291,26 +284,26 @@ def test_on_a_phone_the_work_queues_decisions_delegated_authority_and_outbox(pho
     expect(page.locator("#awaiting-sign-off")).to_have_text("Plans waiting for sign-off (1)")
     expect(waiting).to_contain_text("Cecilia Adeyemi: submitted")
     expect(waiting).to_contain_text("to level 2")
-    _check(page)
+    check_page(page)
     page.get_by_role("link", name="Show everyone in my teams").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My teams' work")
     expect(waiting).to_contain_text("Cecilia Adeyemi")
-    _check(page)
+    check_page(page)
     page.get_by_role("link", name="Show only people whose care team I am on").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My work")
-    _check(page)
+    check_page(page)
 
     # From the queue to Cecilia's sign-off page, and from her plan to her reviews page.
     waiting.get_by_role("link", name="Cecilia Adeyemi").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Agreement and sign-off")
     expect(page.locator("#waiting")).to_contain_text("waiting for a decision at level 2")
-    _check(page)
+    check_page(page)
     _header_link(page, "Caseload")
     page.get_by_role("link", name="Cecilia Adeyemi").click()
     page.get_by_role("link", name="Cece's care and support plan").click()
     page.get_by_role("link", name="Reviews of the plan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Reviews")
-    _check(page)
+    check_page(page)
 
     # 2. Helen's decisions: Cecilia's plan is waiting for her, and she signs it off.
     _sign_in(page, "Helen Price")
@@ -320,19 +313,19 @@ def test_on_a_phone_the_work_queues_decisions_delegated_authority_and_outbox(pho
     row = page.locator("#approvals tr", has_text="Cecilia Adeyemi")
     expect(row).to_contain_text("Plan sign-off")
     expect(row).to_contain_text("Sam Okafor")
-    _check(page)
+    check_page(page)
     row.get_by_role("link", name="Cecilia Adeyemi").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Plan sign-off")
-    _check(page)
+    check_page(page)
     page.get_by_label("Sign off the plan").check()
     page.get_by_label("Reasons").fill("The plan meets Cece's needs and manages her risks")
     page.get_by_role("button", name="Record the decision").click()
     _success(page, "Plan signed off")
-    _check(page)
+    check_page(page)
     _header_link(page, "Decisions")
     expect(page.locator("#approvals tr", has_text="Cecilia Adeyemi")).to_have_count(0)
     expect(page.locator("#approvals tr", has_text="Harold Jenkins")).to_have_count(1)
-    _check(page)
+    check_page(page)
 
     # 3. Tom raises the plan sign-off level 2 budget limit from £20,000 to £25,000 with the
     # keyboard only: Tab to move, Enter to follow the link, Space to press Save.
@@ -342,13 +335,13 @@ def test_on_a_phone_the_work_queues_decisions_delegated_authority_and_outbox(pho
     level_2 = page.get_by_role("row").filter(has=page.get_by_role(
         "link", name="Change level 2 for plan sign-off"))
     expect(level_2).to_contain_text("£20,000.00")
-    _check(page)
+    check_page(page)
     _tab_to(page, r"^a\|\|Change level 2 for plan sign-off$")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Change a level of delegated authority")
     expect(page.get_by_label("Largest budget decided at this level")).to_have_value("20000.00")
-    _check(page)
+    check_page(page)
     _tab_to(page, r"^input\|id_max_budget\|")
     page.keyboard.press("Control+A")
     page.keyboard.type("25000")
@@ -357,7 +350,7 @@ def test_on_a_phone_the_work_queues_decisions_delegated_authority_and_outbox(pho
     _success(page, "Plan sign-off at level 2 saved")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Delegated authority")
     expect(level_2).to_contain_text("£25,000.00")
-    _check(page)
+    check_page(page)
     rung = Authority.objects.get(decision=DecisionKind.PLAN_SIGN_OFF, level=2)
     assert rung.max_budget == Decimal("25000.00")
 
@@ -367,8 +360,8 @@ def test_on_a_phone_the_work_queues_decisions_delegated_authority_and_outbox(pho
     expect(page.get_by_role("heading", level=1)).to_have_text("Outbox")
     email = page.locator("#outbox tr", has_text="Cecilia Adeyemi")
     expect(email).to_contain_text("sam.okafor@riverside.example")
-    _check(page)
+    check_page(page)
     email.get_by_text("Your care and support plan has been signed off", exact=True).click()
     expect(email.locator(".nhsuk-details__text")).to_contain_text(
         "Your care and support plan has been signed off.")
-    _check(page)
+    check_page(page)

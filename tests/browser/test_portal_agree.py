@@ -11,15 +11,9 @@ from ourplan.people.models import Person
 from ourplan.plans import services as plan_services
 from ourplan.plans.models import AgreedBy, PlanVersion
 from ourplan.testing.portal import the_person
-from tests.browser.axe import check_accessibility
-from tests.browser.reflow import fits_the_screen
+from tests.browser.reflow import check_page
 
 PASSWORD = "Allotment-dog-walk-1948"
-
-
-def _check(page: Page) -> None:
-    fits_the_screen(page)
-    check_accessibility(page)
 
 
 def test_harold_agrees_his_changed_plan_on_his_phone(phone_page: Page):
@@ -40,17 +34,17 @@ def test_harold_agrees_his_changed_plan_on_his_phone(phone_page: Page):
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your plan")
     expect(page.get_by_role("heading", name="The plan is ready to agree")).to_be_visible()
-    _check(page)
+    check_page(page)
 
     page.get_by_role("button", name="Agree the plan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Agree your plan")
     expect(page.get_by_text("Since the plan was last agreed")).to_be_visible()
-    _check(page)
+    check_page(page)
 
     page.get_by_role("button", name="I agree to this plan").click()
     expect(page.locator(".nhsuk-error-summary")).to_be_visible()
     expect(page.locator(".nhsuk-error-message")).to_contain_text("Tick each statement")
-    _check(page)
+    check_page(page)
     for box in page.get_by_role("checkbox").all():
         box.check()
     page.get_by_role("button", name="I agree to this plan").click()
@@ -58,6 +52,6 @@ def test_harold_agrees_his_changed_plan_on_his_phone(phone_page: Page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Your plan")
     expect(page.get_by_text("The plan is agreed (version 2)")).to_be_visible()
     expect(page.get_by_role("heading", name="The plan is ready to agree")).to_have_count(0)
-    _check(page)
+    check_page(page)
     agreed = PlanVersion.objects.get(plan=plan, number=2)
     assert (agreed.agreed_by, agreed.recorded_by) == (AgreedBy.PERSON, account)

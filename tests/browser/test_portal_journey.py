@@ -19,17 +19,11 @@ from ourplan.portal.invitations import invitation_send
 from ourplan.portal.models import Capacity, Invitation
 from ourplan.reviews.models import ReviewTrigger
 from ourplan.reviews.schedule import TriggerReason
-from tests.browser.axe import check_accessibility
-from tests.browser.reflow import fits_the_screen
+from tests.browser.reflow import check_page
 
 PASSWORD = "Willow-walk-tea-1956"
 TEA = "A good cup of tea in a fine bone china cup with Bernard in the garden."
 PURPOSE = "To help me at appointments and to know how I am"
-
-
-def _check(page: Page) -> None:
-    fits_the_screen(page)
-    check_accessibility(page)
 
 
 def test_cecilia_uses_her_own_plan_on_her_phone(phone_page: Page):
@@ -42,12 +36,12 @@ def test_cecilia_uses_her_own_plan_on_her_phone(phone_page: Page):
     # The invitation: she makes her account (the passwords first do not match).
     page.goto(f"/invitations/{link}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Accept your invitation")
-    _check(page)
+    check_page(page)
     page.get_by_label("Create a password").fill(PASSWORD)
     page.get_by_label("Enter the password again").fill(PASSWORD + "x")
     page.get_by_role("button", name="Make my account").click()
     expect(page.locator(".nhsuk-error-summary")).to_be_visible()
-    _check(page)
+    check_page(page)
     page.get_by_label("Create a password").fill(PASSWORD)
     page.get_by_label("Enter the password again").fill(PASSWORD)
     page.get_by_role("button", name="Make my account").click()
@@ -55,39 +49,39 @@ def test_cecilia_uses_her_own_plan_on_her_phone(phone_page: Page):
     # Her plan, in plain words.
     expect(page.get_by_role("heading", level=1)).to_have_text("Your plan")
     expect(page.get_by_text("fine bone china cups only")).to_be_visible()
-    _check(page)
+    check_page(page)
 
     # Her one-page summary, in her own words.
     page.get_by_role("link", name="Change About me and the one-page summary").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("About me")
-    _check(page)
+    check_page(page)
     important = page.get_by_label("What is important to me")
     important.fill(important.input_value() + " " + TEA)
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your plan")
     expect(page.get_by_text(TEA)).to_be_visible()
-    _check(page)
+    check_page(page)
     assert TEA in AboutMe.objects.get(plan=cecilia.plan).important
 
     # Sharing with Grace: first without saying what for.
     page.get_by_role("link", name="Who the plan is shared with").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Who can see the plan")
-    _check(page)
+    check_page(page)
     page.get_by_role("button", name="Share the plan with someone").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Share the plan with someone")
-    _check(page)
+    check_page(page)
     page.get_by_label("Who do you want to share the plan with?").select_option(
         label="Grace Adeyemi (Daughter)")
     page.get_by_role("button", name="Share the plan").click()
     expect(page.locator(".nhsuk-error-message")).to_contain_text("Say what they may see")
-    _check(page)
+    check_page(page)
     page.get_by_label("Who do you want to share the plan with?").select_option(
         label="Grace Adeyemi (Daughter)")
     page.get_by_label("What may they see the plan for?").fill(PURPOSE)
     page.get_by_role("button", name="Share the plan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Who can see the plan")
     expect(page.get_by_text(PURPOSE)).to_be_visible()
-    _check(page)
+    check_page(page)
     grant = ConsentGrant.objects.get(person=cecilia)
     assert grant.contact is not None
     assert grant.contact.name == "Grace Adeyemi"
@@ -96,32 +90,32 @@ def test_cecilia_uses_her_own_plan_on_her_phone(phone_page: Page):
     # She invites Grace to make an account, then thinks better of it and withdraws the link.
     page.get_by_role("link", name="Invite Grace Adeyemi to see it").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Invite Grace Adeyemi")
-    _check(page)
+    check_page(page)
     page.get_by_role("button", name="Send the invitation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Who can see the plan")
     expect(page.get_by_text("An invitation to sign in was sent to")).to_be_visible()
-    _check(page)
+    check_page(page)
     page.get_by_role("button", name="Withdraw the invitation").click()
     expect(page.get_by_text("The link no longer works")).to_be_visible()
     expect(page.get_by_role("link", name="Invite Grace Adeyemi to see it")).to_be_visible()
-    _check(page)
+    check_page(page)
     assert Invitation.objects.get(person=cecilia, capacity=Capacity.CIRCLE).state == "withdrawn"
 
     # Who has looked at her plan.
     page.get_by_role("link", name=re.compile("See who has looked")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("looked")
-    _check(page)
+    check_page(page)
 
     # A review now.
     page.goto(f"/my/{cecilia.pk}/")
     page.get_by_role("link", name="Ask for a review now").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ask for a review now")
-    _check(page)
+    check_page(page)
     page.get_by_label(re.compile("What would you like to talk about")).fill(
         "The new tablets make me sleepy in the afternoon")
     page.get_by_role("button", name="Ask for a review").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your plan")
-    _check(page)
+    check_page(page)
     asked = ReviewTrigger.objects.get(plan=cecilia.plan)
     assert asked.reason == TriggerReason.PERSON_REQUEST
     assert asked.raised_by.username == "cecilia.adeyemi@example.com"
@@ -130,7 +124,7 @@ def test_cecilia_uses_her_own_plan_on_her_phone(phone_page: Page):
     page.get_by_role("link", name="Download or print the plan").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Download")
     expect(page.get_by_text("Your preferred format").first).to_be_visible()
-    _check(page)
+    check_page(page)
     with page.expect_download() as download_info:
         page.get_by_role("link", name=re.compile("Download the whole plan")).click()
     download = download_info.value

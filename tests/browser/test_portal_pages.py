@@ -19,15 +19,9 @@ from ourplan.demo.data import DEMO_PASSWORD
 from ourplan.people.models import Person
 from ourplan.portal import services as portal_services
 from ourplan.portal.models import ChangeProposal, CoordinatorChangeRequest
-from tests.browser.axe import check_accessibility
-from tests.browser.reflow import fits_the_screen
+from tests.browser.reflow import check_page
 
 LINDA = "linda.ellison@example.com"
-
-
-def _check(page: Page) -> None:
-    fits_the_screen(page)
-    check_accessibility(page)
 
 
 def _visit(page: Page, url: str, *, empty_submit: str | None = None) -> None:
@@ -37,11 +31,11 @@ def _visit(page: Page, url: str, *, empty_submit: str | None = None) -> None:
     assert response.status < 500, (url, response.status)
     assert response.status != 404, url
     expect(page.get_by_role("heading", level=1)).to_be_visible()
-    _check(page)
+    check_page(page)
     if empty_submit:
         page.get_by_role("button", name=empty_submit, exact=True).click()
         expect(page.locator(".nhsuk-error-summary")).to_be_visible()
-        _check(page)
+        check_page(page)
 
 
 def _sign_in(page: Page, username: str) -> None:
@@ -57,7 +51,7 @@ def test_lindas_pages_for_mark(phone_page: Page):
     mark = Person.objects.get(nhs_number="9990000026")
     _sign_in(page, LINDA)
     expect(page.get_by_role("heading", level=1)).to_have_text("Mark's plan")
-    _check(page)
+    check_page(page)
     mine = f"/my/{mark.pk}"
     _visit(page, "/my/")
     _visit(page, f"{mine}/budget/")
@@ -73,7 +67,7 @@ def test_lindas_pages_for_mark(phone_page: Page):
     _visit(page, "/my/account/security/")
     page.get_by_role("button", name="Set up a code").click()
     expect(page.get_by_label(re.compile("Code from your authenticator app"))).to_be_visible()
-    _check(page)
+    check_page(page)
     _visit(page, "/my/account/security/password/", empty_submit="Change my password")
 
 
@@ -84,7 +78,7 @@ def test_account_pages_when_signed_out(phone_page: Page):
     page.get_by_label(re.compile("Email address")).fill(LINDA)
     page.get_by_role("button", name="Send the link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
-    _check(page)
+    check_page(page)
     link = (f"/sign-in/new-password/{urlsafe_base64_encode(force_bytes(linda.pk))}/"
             f"{default_token_generator.make_token(linda)}/")
     _visit(page, link, empty_submit="Change my password")
