@@ -94,7 +94,7 @@ def _as_informal_review(*, actor: User, person: Person, plan: Plan, what: str,
     if actor.is_portal_user and versions() != before:
         audit_record(actor=actor, action="plan.changed_by_person", person=person, obj=plan,
                      changes={"section": what})
-        name = person.preferred_name or person.given_name
+        name = person.known_as
         _tell_coordinator(
             person=person,
             key=f"portal.own_words.{person.pk}.{timezone.localdate().isoformat()}",
@@ -244,7 +244,7 @@ def proposal_make(*, actor: User, plan: Plan, section: str, text: str) -> Change
     proposal.save()
     audit_record(actor=actor, action="portal.proposal_made", person=plan.person, obj=proposal,
                  changes={"section": section, "text": proposal.text})
-    name = plan.person.preferred_name or plan.person.given_name
+    name = plan.person.known_as
     _tell_coordinator(
         person=plan.person, key=f"portal.proposal_made.{proposal.pk}",
         subject=f"{name} has proposed a change to their plan",
@@ -330,7 +330,7 @@ def own_plan_agree(*, actor: User, plan: Plan, version: int, read: str,
     agreed = plan_services.agreement_record(
         actor=actor, plan=plan, version=version, agreed_by=agreed_by, how=how,
         representative=representative, agreements=sorted(needed), read=read)
-    name = plan.person.preferred_name or plan.person.given_name
+    name = plan.person.known_as
     _tell_coordinator(
         person=plan.person, key=f"portal.plan_agreed.{agreed.pk}",
         subject=f"{name} has agreed their plan",
@@ -350,7 +350,7 @@ def review_ask(*, actor: User, plan: Plan, details: str = "",
     trigger: ReviewTrigger = review_trigger_record(
         actor=actor, plan=plan, reason=TriggerReason.PERSON_REQUEST,
         details=(details or "").strip(), occurred_on=today or timezone.localdate())
-    name = plan.person.preferred_name or plan.person.given_name
+    name = plan.person.known_as
     _tell_coordinator(
         person=plan.person, key=f"portal.review_asked.{trigger.pk}",
         subject=f"{name} has asked for a review of their plan",
@@ -389,7 +389,7 @@ def coordinator_change_ask(*, actor: User, person: Person, reason: str,
     audit_record(actor=actor, action="portal.coordinator_change_asked", person=person,
                  obj=request, changes={"reason": request.reason,
                                        "preferred": request.preferred})
-    name = person.preferred_name or person.given_name
+    name = person.known_as
     _tell_coordinator(
         person=person, key=f"portal.coordinator_change_asked.{request.pk}",
         subject=f"{name} has asked for a different named coordinator",
