@@ -106,7 +106,8 @@ class PortalBoundaryMiddleware:
         elif user is not None and user.is_authenticated and _working_day_over(request):
             # Django would keep a session that was written to later; the working day is ours.
             logout(request)
-            if request.path != SESSION_STATUS_PATH:
+            # The API and the status question answer as to someone signed out (401, 0 left).
+            if request.path != SESSION_STATUS_PATH and not request.path.startswith("/api/"):
                 return redirect(f"{reverse(settings.LOGIN_URL)}?signed_out=day&"
                                 f"{urlencode({'next': request.get_full_path()})}")
             user = None

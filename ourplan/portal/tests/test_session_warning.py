@@ -167,3 +167,13 @@ def test_the_sign_in_page_says_why_someone_was_signed_out(client, settings):
     assert "We signed you out because you had not used Ourplan for 30 minutes" in body
     assert 'name="next" value="/my/"' in body
     assert "We signed you out" not in client.get(reverse("accounts:login")).content.decode()
+
+
+def test_at_the_end_of_the_working_day_the_api_answers_as_to_someone_signed_out(client,
+                                                                              planner):
+    client.force_login(planner)
+    _started_ago(client, 8 * 60 * 60 + 1)
+
+    response = client.get("/api/v1/me")
+
+    assert response.status_code == 401
