@@ -100,9 +100,9 @@ class PortalBoundaryMiddleware:
             audit_record(actor=user, action=Action.PORTAL_OUTSIDE_BOUNDARY,
                          object_type="path", changes={"path": request.path[:500]})
             raise Http404
-        if (user is not None and user.is_authenticated and getattr(user, "is_portal_user", False)
-                and not (request.method == "GET" and request.path == SESSION_STATUS_PATH)):
-            keep_alive(request)
+        if user is not None and user.is_authenticated and getattr(user, "is_portal_user", False):
+            if not (request.method == "GET" and request.path == SESSION_STATUS_PATH):
+                keep_alive(request)
         elif user is not None and user.is_authenticated and _working_day_over(request):
             # Django would keep a session that was written to later; the working day is ours.
             logout(request)

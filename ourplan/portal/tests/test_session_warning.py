@@ -68,6 +68,9 @@ def test_asking_how_long_is_left_does_not_count_as_use(client, person, settings)
     left = response.json()["seconds_left"]
     assert settings.PORTAL_IDLE_SECONDS - 10 * 60 - 5 <= left <= settings.PORTAL_IDLE_SECONDS - 600
     assert int(time.time()) - client.session[SEEN] >= 10 * 60
+    # Still a portal session: nothing about a staff working day is kept in it.
+    assert client.session.get_expiry_age() == settings.PORTAL_IDLE_SECONDS
+    assert STAFF_STARTED not in client.session
     assert "no-store" in response["Cache-Control"]
 
 
